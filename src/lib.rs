@@ -1,0 +1,27 @@
+//! # scimkit
+//!
+//! A correct, fast and safe core for identity provisioning: SCIM 2.0 resources
+//! ([RFC 7643](https://www.rfc-editor.org/rfc/rfc7643)), the SCIM protocol's messages, filters
+//! and PATCH ([RFC 7644](https://www.rfc-editor.org/rfc/rfc7644)), and the SAML attributes that
+//! carry session tags into AWS.
+//!
+//! Everything here is a pure function over plain data: no I/O, no global mutable state. A SCIM
+//! service provider, an IdP-side connector or a SAML broker embeds the parts it needs.
+//!
+//! ## Errors
+//!
+//! Every failure converts into [`ScimError`], the RFC 7644 §3.12 error response, with the HTTP
+//! status and `scimType` a service should answer with.
+//!
+//! ## IdP compatibility
+//!
+//! Strict RFC behaviour is the default. Known deviations of real identity providers (Microsoft
+//! Entra ID, Okta, JumpCloud) are accepted only when a [`Compat`] switch says so.
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod compat;
+pub mod error;
+
+pub use compat::Compat;
+pub use error::{ScimError, ScimType, Span};
