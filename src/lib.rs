@@ -22,6 +22,9 @@
 
 pub mod compat;
 pub mod error;
+pub mod model;
+pub mod schema;
 
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
+pub use schema::SchemaRegistry;
