@@ -58,7 +58,7 @@ fn password_is_read_but_never_written() {
 #[test]
 fn schemas_follow_the_extensions_present() {
     let mut user = User::new("x");
-    assert_eq!(user.schemas(), [CORE]);
+    assert_eq!(user.effective_schemas(), [CORE]);
     user.enterprise_mut().manager = Some(Manager::new("m"));
     assert_eq!(user.to_value()["schemas"], json!([CORE, ENTERPRISE]));
     user.set_extension(ACME, json!({"badge": 1}));
