@@ -28,3 +28,8 @@ pub mod schema;
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
 pub use schema::SchemaRegistry;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
