@@ -32,3 +32,8 @@ pub use model::{
     SearchRequest, User,
 };
 pub use schema::SchemaRegistry;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
