@@ -22,6 +22,14 @@
 
 pub mod compat;
 pub mod error;
+#[cfg(feature = "saml")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml")))]
+pub mod saml;
 
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
+#[cfg(feature = "saml")]
+pub use saml::{
+    AttributeStatement, AttributeStatementBuilder, SamlError, SessionTag, StatementReader,
+    TagError, TagKey, TagValue,
+};
