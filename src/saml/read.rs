@@ -161,6 +161,14 @@ impl StatementReader {
                             return Err(xml_error("more than one root element").at(pos));
                         }
                         seen_root = true;
+                        if ns == Ns::Undeclared {
+                            let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                            return Err(xml_error(format!(
+                                "the prefix of {:?} is not bound to a namespace (xmlns)",
+                                truncate(&name)
+                            ))
+                            .at(pos));
+                        }
                         let ok = (in_assertion_ns
                             && matches!(local, b"AttributeStatement" | b"Assertion"))
                             || (ns == Ns::Protocol && local == b"Response");
@@ -312,6 +320,8 @@ impl StatementReader {
 enum Ns {
     Assertion,
     Protocol,
+    /// A prefix with no `xmlns:` declaration in scope.
+    Undeclared,
     Other,
 }
 
@@ -324,6 +334,7 @@ impl Ns {
             ResolveResult::Bound(Namespace(n)) if *n == SAML_PROTOCOL_NS.as_bytes() => {
                 Self::Protocol
             }
+            ResolveResult::Unknown(_) => Self::Undeclared,
             _ => Self::Other,
         }
     }
@@ -363,6 +374,8 @@ fn resolve_ref(r: &BytesRef<'_>) -> Result<char, SamlError> {
 /// The unprefixed `Name` attribute, with XML attribute-value normalization: literal tab, CR
 /// and LF become spaces before references are resolved.
 fn name_attribute(e: &BytesStart<'_>) -> Result<String, SamlError> {
+    let mut name = None;
+    // Every attribute is visited so that a repeated one is reported as malformed.
     for attr in e.attributes() {
         let attr = attr.map_err(|err| xml_error(err.to_string()))?;
         if attr.key.as_ref() != b"Name" {
@@ -374,8 +387,11 @@ fn name_attribute(e: &BytesStart<'_>) -> Result<String, SamlError> {
         } else {
             Cow::Borrowed(raw)
         };
-        let name = unescape(&raw).map_err(|err| xml_error(err.to_string()))?;
-        return Ok(name.into_owned());
+        name = Some(
+            unescape(&raw)
+                .map_err(|err| xml_error(err.to_string()))?
+                .into_owned(),
+        );
     }
-    Err(structure("saml:Attribute without a Name"))
+    name.ok_or_else(|| structure("saml:Attribute without a Name"))
 }
