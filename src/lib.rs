@@ -22,9 +22,11 @@
 
 pub mod compat;
 pub mod error;
+pub mod model;
 #[cfg(feature = "saml")]
 #[cfg_attr(docsrs, doc(cfg(feature = "saml")))]
 pub mod saml;
+pub mod schema;
 
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
@@ -33,3 +35,9 @@ pub use saml::{
     AttributeStatement, AttributeStatementBuilder, SamlError, SessionTag, StatementReader,
     TagError, TagKey, TagValue,
 };
+pub use schema::SchemaRegistry;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
