@@ -18,6 +18,9 @@ use super::{AWS_ATTRIBUTE_PREFIX, AttributeStatement, SAML_ASSERTION_NS, SAML_PR
 /// - Elements are matched by namespace, whatever their prefix (`saml:`, `saml2:`, a default
 ///   namespace). Every `AttributeStatement` in the document contributes; an `Assertion` without
 ///   one gives an empty statement. `EncryptedAttribute`s are skipped.
+/// - Attribute names are matched byte for byte, as AWS matches them: a misspelt
+///   `…/Attributes/accessControl:Team` is not an AWS attribute and lands among
+///   [`other_attributes`](AttributeStatement::other_attributes).
 /// - An attribute value is the concatenation of its text and CDATA, comments ignored (so
 ///   `a<!---->b` is `ab`, not `a`). Whitespace is kept unless
 ///   [`trim_values`](Self::trim_values) is set, so the line break in `<AttributeValue>blue
@@ -148,10 +151,10 @@ impl StatementReader {
                 Event::Start(e) => {
                     depth += 1;
                     if depth > self.max_depth {
-                        return Err(SamlErrorKind::TooDeep {
+                        return Err(SamlError::from(SamlErrorKind::TooDeep {
                             max: self.max_depth,
-                        }
-                        .into());
+                        })
+                        .at(pos));
                     }
                     let local = e.local_name();
                     let local = local.as_ref();

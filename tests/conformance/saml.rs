@@ -883,6 +883,15 @@ fn malformed_and_foreign_documents() {
     }
 }
 
+// Rule 98: AWS attribute names are case-sensitive; a misspelt one is not an AWS attribute.
+#[test]
+fn aws_names_match_exactly() {
+    let misspelt = "https://aws.amazon.com/SAML/Attributes/accessControl:Team";
+    let s = read(&statement(&attr(misspelt, &["a\nb"]))).unwrap();
+    assert!(s.access_control().is_empty());
+    assert_eq!(s.other_attributes()[0].name(), misspelt);
+}
+
 #[test]
 fn name_attribute_whitespace_is_normalized() {
     // A literal tab in an attribute value reads as a space (XML 1.0 §3.3.3).
