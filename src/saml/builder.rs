@@ -1,7 +1,10 @@
 //! [`AttributeStatementBuilder`] and the checks shared with the reader.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
+
 use super::error::{SamlError, SamlErrorKind};
-use super::tags::{MAX_TAGS, SessionTag, TagKey, TagValue, truncate};
+use super::tags::{MAX_TAGS, SessionTag, TagKey, TagValue, fold_key, truncate};
 use super::{
     ACCESS_CONTROL_PREFIX, AWS_ATTRIBUTE_PREFIX, AttributeStatement, AwsRole, MAX_SESSION_DURATION,
     MIN_SESSION_DURATION, PRINCIPAL_TAG_PREFIX, ROLE, ROLE_SESSION_NAME, SESSION_DURATION,
@@ -288,30 +291,27 @@ impl Assembler {
         }
     }
 
-    /// Checks the rules that span attributes.
+    /// Checks the rules that span attributes. Keys are compared through their case folds in
+    /// hash sets, so a full statement costs linear time.
     pub(crate) fn finish(self) -> Result<AttributeStatement, SamlError> {
-        check_unique(&self.principal_tags, PRINCIPAL_TAG_PREFIX)?;
-        check_unique(&self.access_control, ACCESS_CONTROL_PREFIX)?;
-        for (i, key) in self.transitive_tag_keys.iter().enumerate() {
-            let err = |duplicate| {
-                SamlError::from(SamlErrorKind::TransitiveKey {
+        let principal = unique_folds(&self.principal_tags, PRINCIPAL_TAG_PREFIX)?;
+        unique_folds(&self.access_control, ACCESS_CONTROL_PREFIX)?;
+        let mut transitive = HashSet::with_capacity(self.transitive_tag_keys.len());
+        for key in &self.transitive_tag_keys {
+            let fold = fold_key(key.as_str());
+            let problem = if !principal.contains(&fold) {
+                Some(false)
+            } else if !transitive.insert(fold) {
+                Some(true)
+            } else {
+                None
+            };
+            if let Some(duplicate) = problem {
+                return Err(SamlError::from(SamlErrorKind::TransitiveKey {
                     key: truncate(key.as_str()).into(),
                     duplicate,
                 })
-                .in_attribute(TRANSITIVE_TAG_KEYS)
-            };
-            if self.transitive_tag_keys[..i]
-                .iter()
-                .any(|k| k.eq_ignore_case(key))
-            {
-                return Err(err(true));
-            }
-            if !self
-                .principal_tags
-                .iter()
-                .any(|t| t.key().eq_ignore_case(key))
-            {
-                return Err(err(false));
+                .in_attribute(TRANSITIVE_TAG_KEYS));
             }
         }
         Ok(AttributeStatement {
@@ -335,16 +335,21 @@ fn set_once<T>(slot: &mut Option<T>, value: T, name: &str) -> Result<(), SamlErr
     Ok(())
 }
 
-fn check_unique(tags: &[SessionTag], prefix: &str) -> Result<(), SamlError> {
-    for (i, tag) in tags.iter().enumerate() {
-        if tags[..i].iter().any(|t| t.key().eq_ignore_case(tag.key())) {
+/// The case folds of the tags' keys; an error on the first key seen twice.
+fn unique_folds<'a>(
+    tags: &'a [SessionTag],
+    prefix: &str,
+) -> Result<HashSet<Cow<'a, str>>, SamlError> {
+    let mut folds = HashSet::with_capacity(tags.len());
+    for tag in tags {
+        if !folds.insert(fold_key(tag.key().as_str())) {
             return Err(SamlError::from(SamlErrorKind::DuplicateTagKey {
                 key: truncate(tag.key().as_str()).into(),
             })
             .in_attribute(&format!("{prefix}{}", tag.key())));
         }
     }
-    Ok(())
+    Ok(folds)
 }
 
 fn single(values: &[String]) -> Result<&str, SamlError> {

@@ -155,16 +155,23 @@ pub(crate) fn truncate_to(s: &str, n: usize) -> Cow<'_, str> {
 
 /// Whether `c` belongs to the STS tag alphabet `[\p{L}\p{Z}\p{N}_.:/=+\-@]`.
 pub fn is_tag_char(c: char) -> bool {
-    matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
-        || matches!(
-            c.general_category_group(),
-            GeneralCategoryGroup::Letter
-                | GeneralCategoryGroup::Separator
-                | GeneralCategoryGroup::Number
-        )
+    // ASCII first: the only ASCII separator is the space; the category tables are a search.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric()
+            || matches!(c, ' ' | '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@');
+    }
+    matches!(
+        c.general_category_group(),
+        GeneralCategoryGroup::Letter
+            | GeneralCategoryGroup::Separator
+            | GeneralCategoryGroup::Number
+    )
 }
 
 fn nfc(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return Cow::Borrowed(s);
+    }
     match is_nfc_quick(s.chars()) {
         IsNormalized::Yes => Cow::Borrowed(s),
         _ => Cow::Owned(s.nfc().collect()),
@@ -200,6 +207,19 @@ fn check(input: &str, part: TagPart) -> Result<String, TagError> {
 pub(crate) fn has_reserved_prefix(s: &str) -> bool {
     s.get(..RESERVED_PREFIX.len())
         .is_some_and(|p| p.eq_ignore_ascii_case(RESERVED_PREFIX))
+}
+
+/// A key with letter case folded away: two keys are the same to AWS when their folds are equal.
+pub(crate) fn fold_key(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        if s.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(s.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(s)
+        }
+    } else {
+        Cow::Owned(s.chars().flat_map(char::to_lowercase).collect())
+    }
 }
 
 /// Case-insensitive equality of tag keys: `Department` and `department` are one key to AWS.
@@ -466,6 +486,20 @@ mod tests {
                 span: Span::new(4, 5)
             }
         );
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_category_tables() {
+        for c in (0u8..128).map(char::from) {
+            let by_table = matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
+                || matches!(
+                    c.general_category_group(),
+                    GeneralCategoryGroup::Letter
+                        | GeneralCategoryGroup::Separator
+                        | GeneralCategoryGroup::Number
+                );
+            assert_eq!(is_tag_char(c), by_table, "{c:?}");
+        }
     }
 
     // Rule 105: text is normalized to NFC before the check, so a decomposed accent passes.
