@@ -23,8 +23,10 @@
 pub mod compat;
 pub mod error;
 pub mod model;
+pub mod query;
 pub mod schema;
 
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
+pub use query::{Projection, Query, SortBy, SortOrder};
 pub use schema::SchemaRegistry;
