@@ -30,3 +30,8 @@ pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
 pub use query::{Projection, Query, SortBy, SortOrder};
 pub use schema::SchemaRegistry;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
