@@ -28,6 +28,10 @@ pub mod schema;
 
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
+pub use model::{
+    EnterpriseUser, ErrorResponse, Group, ListResponse, Meta, Op, PatchOp, PatchOperation,
+    SearchRequest, User,
+};
 pub use query::{Projection, Query, SortBy, SortOrder};
 pub use schema::SchemaRegistry;
 

@@ -15,62 +15,15 @@ mod projection;
 mod select;
 mod sort;
 
-use std::borrow::Borrow;
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::borrow::Borrow;
 
 use crate::error::ScimError;
 use crate::schema::SchemaRegistry;
 
+pub use crate::model::SortOrder;
 pub use projection::Projection;
 pub use sort::SortBy;
-
-/// The direction of `sortOrder` (RFC 7644 §3.4.2.3); ascending unless a request says otherwise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SortOrder {
-    /// Smallest first; resources without a value come last.
-    #[default]
-    Ascending,
-    /// Largest first; resources without a value come first.
-    Descending,
-}
-
-impl SortOrder {
-    /// The wire form: `ascending` or `descending`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ascending => "ascending",
-            Self::Descending => "descending",
-        }
-    }
-}
-
-impl fmt::Display for SortOrder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for SortOrder {
-    type Err = ScimError;
-
-    /// `ascending` or `descending`, ignoring ASCII case; anything else is `400 invalidValue`.
-    fn from_str(s: &str) -> Result<Self, ScimError> {
-        [Self::Ascending, Self::Descending]
-            .into_iter()
-            .find(|o| o.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                ScimError::invalid_value(format!(
-                    "`sortOrder` must be `ascending` or `descending`, got `{}`",
-                    select::truncate(s)
-                ))
-            })
-    }
-}
 
 /// The 1-based window of RFC 7644 §3.4.2.4 over the sorted matches.
 ///
@@ -306,7 +259,11 @@ impl RawParams {
         if is("sortBy") {
             once(&mut self.sort_by, "sortBy", value.to_owned())
         } else if is("sortOrder") {
-            once(&mut self.sort_order, "sortOrder", value.parse()?)
+            once(
+                &mut self.sort_order,
+                "sortOrder",
+                params::sort_order(value)?,
+            )
         } else if is("startIndex") {
             once(
                 &mut self.start_index,

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use crate::error::ScimError;
+use crate::model::SortOrder;
 
 use super::select::truncate;
 
@@ -77,6 +78,19 @@ pub(crate) fn integer(name: &str, value: &str) -> Result<i64, ScimError> {
         n.saturating_mul(10).saturating_add(i64::from(d - b'0'))
     });
     Ok(if negative { -magnitude } else { magnitude })
+}
+
+/// `sortOrder`: `ascending` or `descending`, ignoring ASCII case; else `400 invalidValue`.
+pub(crate) fn sort_order(value: &str) -> Result<SortOrder, ScimError> {
+    [SortOrder::Ascending, SortOrder::Descending]
+        .into_iter()
+        .find(|o| o.as_str().eq_ignore_ascii_case(value.trim()))
+        .ok_or_else(|| {
+            ScimError::invalid_value(format!(
+                "`sortOrder` must be `ascending` or `descending`, got `{}`",
+                truncate(value)
+            ))
+        })
 }
 
 /// A comma-separated attribute list (`attributes`, `excludedAttributes`), blank entries skipped.

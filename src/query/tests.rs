@@ -347,7 +347,7 @@ fn sort_by_type_and_case() {
         assert_eq!(
             order(sort_by, sort_order),
             expected,
-            "{sort_by} {sort_order}"
+            "{sort_by} {sort_order:?}"
         );
     }
 }
