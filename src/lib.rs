@@ -22,6 +22,10 @@
 
 pub mod compat;
 pub mod error;
+pub mod filter;
+pub mod path;
 
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
+pub use filter::{CompValue, CompareOp, Filter, FilterError, FilterParser};
+pub use path::{AttrPath, PatchPath, PathError};
