@@ -377,7 +377,10 @@ mod tests {
             assert_eq!(t.as_str().parse::<ScimType>(), Ok(t));
             assert_eq!(serde_json::to_value(t).unwrap(), json!(t.as_str()));
         }
-        assert_eq!("INVALIDFILTER".parse::<ScimType>(), Ok(ScimType::InvalidFilter));
+        assert_eq!(
+            "INVALIDFILTER".parse::<ScimType>(),
+            Ok(ScimType::InvalidFilter)
+        );
         assert!("nope".parse::<ScimType>().is_err());
     }
 
@@ -414,7 +417,14 @@ mod tests {
 
         let numeric: ScimError =
             serde_json::from_value(json!({"status": 409, "scimType": "uniqueness"})).unwrap();
-        assert_eq!(numeric, ScimError { status: 409, scim_type: Some(ScimType::Uniqueness), detail: None });
+        assert_eq!(
+            numeric,
+            ScimError {
+                status: 409,
+                scim_type: Some(ScimType::Uniqueness),
+                detail: None
+            }
+        );
 
         let unknown: ScimError =
             serde_json::from_value(json!({"status": "400", "scimType": "vendorThing"})).unwrap();
@@ -434,7 +444,9 @@ mod tests {
 
     #[test]
     fn json_errors_are_invalid_syntax() {
-        let e: ScimError = serde_json::from_str::<serde_json::Value>("{").unwrap_err().into();
+        let e: ScimError = serde_json::from_str::<serde_json::Value>("{")
+            .unwrap_err()
+            .into();
         assert_eq!(e.scim_type, Some(ScimType::InvalidSyntax));
         assert_eq!(e.status, 400);
     }
