@@ -13,14 +13,21 @@ use crate::path::parse::{PErr, PResult};
 pub(crate) fn string(i: &str) -> PResult<'_, CompValue> {
     let body = &i[1..];
     let bytes = body.as_bytes();
-    let stop = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+    let stop = bytes
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
     match stop.map(|p| bytes[p]) {
         Some(b'"') => {
             let end = stop.unwrap_or(0);
             Ok((&body[end + 1..], CompValue::String(body[..end].to_owned())))
         }
         Some(b'\\') => unescape(i),
-        _ => Err(PErr::at(ErrorKind::InvalidString, i, i.len())),
+        Some(_) => Err(PErr::at(
+            ErrorKind::InvalidString,
+            &body[stop.unwrap_or(0)..],
+            1,
+        )),
+        None => Err(PErr::at(ErrorKind::InvalidString, i, i.len())),
     }
 }
 
@@ -62,12 +69,14 @@ fn escape(i: &str) -> PResult<'_, char> {
         Some(b'u') => {
             let hi = hex4(&i[2..]).ok_or_else(|| bad(6))?;
             if !(0xD800..0xDC00).contains(&hi) {
-                return char::from_u32(hi).map(|c| (&i[6..], c)).ok_or_else(|| bad(6));
+                return char::from_u32(hi)
+                    .map(|c| (&i[6..], c))
+                    .ok_or_else(|| bad(6));
             }
-            let lo = i
-                .get(6..8)
-                .filter(|s| *s == "\\u")
-                .and_then(|_| hex4(&i[8..]))
+            if i.get(6..8) != Some("\\u") {
+                return Err(bad(6));
+            }
+            let lo = hex4(&i[8..])
                 .filter(|lo| (0xDC00..0xE000).contains(lo))
                 .ok_or_else(|| bad(12))?;
             let c = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
