@@ -7,7 +7,13 @@ use scimkit::{AttrPath, Filter, PatchPath, ScimError, ScimType};
 #[test]
 fn rfc7644_patch_path_examples() {
     // (path, urn, name, sub, filter) — every path of RFC 7644 §3.5.2 and its sub-sections.
-    type Row<'a> = (&'a str, Option<&'a str>, &'a str, Option<&'a str>, Option<&'a str>);
+    type Row<'a> = (
+        &'a str,
+        Option<&'a str>,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
     let table: &[Row<'_>] = &[
         ("members", None, "members", None, None),
         ("name.familyName", None, "name", Some("familyName"), None),
