@@ -1,5 +1,6 @@
 //! Property tests: `parse(display(f)) == f` for generated filters, attribute paths and PATCH
 //! paths; the parser never panics on arbitrary input.
+#![allow(clippy::unwrap_used)] // strategies outside #[test]
 
 use proptest::prelude::*;
 use scimkit::{AttrPath, CompValue, CompareOp, Filter, PatchPath};
