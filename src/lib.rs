@@ -22,16 +22,20 @@
 
 pub mod compat;
 pub mod error;
+pub mod filter;
 pub mod model;
+pub mod path;
 pub mod query;
 pub mod schema;
 
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
+pub use filter::{CompValue, CompareOp, Filter, FilterError, FilterParser};
 pub use model::{
     EnterpriseUser, ErrorResponse, Group, ListResponse, Meta, Op, PatchOp, PatchOperation,
     SearchRequest, User,
 };
+pub use path::{AttrPath, PatchPath, PathError};
 pub use query::{Projection, Query, SortBy, SortOrder};
 pub use schema::SchemaRegistry;
 
