@@ -15,10 +15,14 @@ mod projection;
 mod select;
 mod sort;
 
+use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Borrow;
 
+use crate::compat::Compat;
 use crate::error::ScimError;
+use crate::filter::Filter;
+use crate::model::{ListResponse, SearchRequest};
 use crate::schema::SchemaRegistry;
 
 pub use crate::model::SortOrder;
@@ -98,28 +102,40 @@ impl Page {
 
 /// A list request resolved against the schemas: filter, order, window and projection.
 ///
+/// Build it from the raw query string of a `GET` ([`Query::from_query_string`]), from the body
+/// of a `POST …/.search` ([`Query::from_search_request`]), or piece by piece; then
+/// [`list`](Query::list) the resources a service holds. Every parameter is checked when the
+/// query is built, so a bad one fails before any resource is read.
+///
 /// ```
-/// use scimkit::SchemaRegistry;
-/// use scimkit::query::Query;
+/// use scimkit::{Query, SchemaRegistry};
 /// use serde_json::json;
 ///
 /// let schemas = SchemaRegistry::default();
 /// let users = [
-///     json!({"id": "1", "userName": "carol", "password": "x"}),
-///     json!({"id": "2", "userName": "Alice"}),
-///     json!({"id": "3", "userName": "bob"}),
+///     json!({"id": "1", "userName": "carol", "password": "x", "active": true}),
+///     json!({"id": "2", "userName": "Alice", "active": true}),
+///     json!({"id": "3", "userName": "bob", "active": true}),
+///     json!({"id": "4", "userName": "dave", "active": false}),
 /// ];
 /// let q = Query::from_query_string(
-///     "sortBy=userName&sortOrder=descending&startIndex=2&count=5&attributes=userName",
+///     "filter=active+eq+true&sortBy=userName&sortOrder=descending\
+///      &startIndex=2&count=5&attributes=userName",
 ///     &schemas,
 /// )?;
-/// let (total, page) = q.select(&users, &schemas)?;
-/// assert_eq!(total, 3);
-/// assert_eq!(page, [json!({"id": "3", "userName": "bob"}), json!({"id": "2", "userName": "Alice"})]);
+/// let page = q.list(&users, &schemas)?;
+/// assert_eq!(serde_json::to_value(&page).unwrap(), json!({
+///     "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+///     "totalResults": 3,
+///     "itemsPerPage": 2,
+///     "startIndex": 2,
+///     "Resources": [{"id": "3", "userName": "bob"}, {"id": "2", "userName": "Alice"}],
+/// }));
 /// # Ok::<(), scimkit::ScimError>(())
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Query {
+    filter: Option<Filter>,
     sort_by: Option<SortBy>,
     sort_order: SortOrder,
     page: Page,
@@ -132,34 +148,64 @@ impl Query {
         Self::default()
     }
 
-    /// Reads the RFC 7644 §3.4.2 parameters from a URL query string (with or without the
-    /// leading `?`), percent-decoding names and values (`+` is a space).
-    ///
-    /// Parameter names are matched ignoring ASCII case; unknown parameters are ignored, and an
-    /// empty value counts as absent. `startIndex` or `count` that are not integers, a
-    /// `sortOrder` other than `ascending`/`descending` and a repeated parameter are
-    /// `400 invalidValue`; a malformed attribute path is `400 invalidPath`.
+    /// Reads the RFC 7644 §3.4.2 parameters from a URL query string; see
+    /// [`SearchRequest::from_query_string`] for the reading rules and
+    /// [`from_search_request`](Self::from_search_request) for the checks.
     pub fn from_query_string(query: &str, schemas: &SchemaRegistry) -> Result<Self, ScimError> {
-        Self::from_pairs(params::pairs(query), schemas)
+        Self::from_search_request(&SearchRequest::from_query_string(query)?, schemas)
     }
 
-    /// Reads the parameters from pairs a web framework has already decoded.
-    pub fn from_pairs<I, K, V>(pairs: I, schemas: &SchemaRegistry) -> Result<Self, ScimError>
-    where
-        I: IntoIterator<Item = (K, V)>,
-        K: AsRef<str>,
-        V: AsRef<str>,
-    {
-        let mut raw = RawParams::default();
-        for (name, value) in pairs {
-            raw.set(name.as_ref(), value.as_ref())?;
-        }
-        raw.resolve(schemas)
+    /// Resolves a search request (RFC 7644 §3.4.3), with strict filter syntax.
+    ///
+    /// A malformed `filter` is `400 invalidFilter`; a malformed `sortBy`, `attributes` or
+    /// `excludedAttributes` entry is `400 invalidPath`; see [`SortBy::new`] for the attributes
+    /// that cannot be sorted on. Out-of-range `startIndex` and `count` are normalised
+    /// ([`Page::new`]).
+    pub fn from_search_request(
+        request: &SearchRequest,
+        schemas: &SchemaRegistry,
+    ) -> Result<Self, ScimError> {
+        Self::from_search_request_with(request, schemas, &Compat::strict())
+    }
+
+    /// The same, reading the filter with the IdP deviations `compat` allows.
+    pub fn from_search_request_with(
+        request: &SearchRequest,
+        schemas: &SchemaRegistry,
+        compat: &Compat,
+    ) -> Result<Self, ScimError> {
+        let filter = match request.filter.as_deref().map(str::trim) {
+            Some(f) if !f.is_empty() => Some(Filter::parse_with(f, compat)?),
+            _ => None,
+        };
+        let sort_by = match request.sort_by.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() => Some(SortBy::new(s, schemas)?),
+            _ => None,
+        };
+        let none: &[String] = &[];
+        Ok(Self {
+            filter,
+            sort_by,
+            sort_order: request.sort_order.unwrap_or_default(),
+            page: Page::new(request.start_index, request.count),
+            projection: Projection::new(
+                request.attributes.as_deref().unwrap_or(none),
+                request.excluded_attributes.as_deref().unwrap_or(none),
+                schemas,
+            )?,
+        })
+    }
+
+    /// Keeps only the resources that match `filter`.
+    #[must_use]
+    pub fn with_filter(mut self, filter: Filter) -> Self {
+        self.filter = Some(filter);
+        self
     }
 
     /// Orders the matches by `sort_by`.
     #[must_use]
-    pub fn sort(mut self, sort_by: SortBy, order: SortOrder) -> Self {
+    pub fn with_sort(mut self, sort_by: SortBy, order: SortOrder) -> Self {
         self.sort_by = Some(sort_by);
         self.sort_order = order;
         self
@@ -167,23 +213,29 @@ impl Query {
 
     /// Sets the window.
     #[must_use]
-    pub fn page(mut self, page: Page) -> Self {
+    pub fn with_page(mut self, page: Page) -> Self {
         self.page = page;
         self
     }
 
-    /// Caps the number of resources returned per page (the service provider's `maxResults`).
+    /// Caps the number of resources per page: the service provider's limit, applied when
+    /// `count` is absent or larger (RFC 7644 §3.4.2.4).
     #[must_use]
-    pub fn max_results(mut self, max: usize) -> Self {
+    pub fn with_max_results(mut self, max: usize) -> Self {
         self.page = self.page.at_most(max);
         self
     }
 
     /// Sets the projection.
     #[must_use]
-    pub fn projection(mut self, projection: Projection) -> Self {
+    pub fn with_projection(mut self, projection: Projection) -> Self {
         self.projection = projection;
         self
+    }
+
+    /// The filter, if any.
+    pub fn filter(&self) -> Option<&Filter> {
+        self.filter.as_ref()
     }
 
     /// The attribute resources are ordered by, if any.
@@ -197,101 +249,80 @@ impl Query {
     }
 
     /// The window.
-    pub fn window(&self) -> Page {
+    pub fn page(&self) -> Page {
         self.page
     }
 
-    /// The projection applied to each returned resource.
-    pub fn attributes(&self) -> &Projection {
+    /// The projection applied to each returned resource; also what a single-resource `GET`
+    /// with `attributes`/`excludedAttributes` applies.
+    pub fn projection(&self) -> &Projection {
         &self.projection
     }
 
-    /// Runs the query: returns `totalResults` (the number of matches) and the projected page.
-    pub fn select<I>(
+    /// Runs the query over `resources` (owned or borrowed JSON values): filter, sort, take the
+    /// window, project. `totalResults` counts every match; only the returned page is copied.
+    ///
+    /// A filter that the schemas reject (`active gt true`) is `400 invalidFilter`.
+    pub fn list<I>(
         &self,
         resources: I,
         schemas: &SchemaRegistry,
-    ) -> Result<(usize, Vec<Value>), ScimError>
+    ) -> Result<ListResponse<Value>, ScimError>
     where
         I: IntoIterator,
         I::Item: Borrow<Value>,
     {
-        let mut matches: Vec<I::Item> = resources.into_iter().collect();
+        let mut matches = Vec::new();
+        for r in resources {
+            if self.matches(r.borrow(), schemas)? {
+                matches.push(r);
+            }
+        }
         if let Some(sort_by) = &self.sort_by {
             sort_by.sort(&mut matches, self.sort_order);
         }
         let total = matches.len();
-        let page = matches
+        let page: Vec<Value> = matches
             .get(self.page.range(total))
             .unwrap_or_default()
             .iter()
             .map(|r| self.projection.apply(r.borrow(), schemas))
             .collect();
-        Ok((total, page))
-    }
-}
-
-/// The parameters as they arrive, before resolution.
-#[derive(Debug, Default)]
-struct RawParams {
-    sort_by: Option<String>,
-    sort_order: Option<SortOrder>,
-    start_index: Option<i64>,
-    count: Option<i64>,
-    attributes: Vec<String>,
-    excluded_attributes: Vec<String>,
-}
-
-impl RawParams {
-    fn set(&mut self, name: &str, value: &str) -> Result<(), ScimError> {
-        fn once<T>(slot: &mut Option<T>, name: &str, value: T) -> Result<(), ScimError> {
-            if slot.replace(value).is_some() {
-                return Err(ScimError::invalid_value(format!(
-                    "`{name}` is given more than once"
-                )));
-            }
-            Ok(())
-        }
-        if value.trim().is_empty() {
-            return Ok(());
-        }
-        let is = |n: &str| name.eq_ignore_ascii_case(n);
-        if is("sortBy") {
-            once(&mut self.sort_by, "sortBy", value.to_owned())
-        } else if is("sortOrder") {
-            once(
-                &mut self.sort_order,
-                "sortOrder",
-                params::sort_order(value)?,
-            )
-        } else if is("startIndex") {
-            once(
-                &mut self.start_index,
-                "startIndex",
-                params::integer("startIndex", value)?,
-            )
-        } else if is("count") {
-            once(&mut self.count, "count", params::integer("count", value)?)
-        } else if is("attributes") {
-            self.attributes
-                .extend(params::list(value).map(str::to_owned));
-            Ok(())
-        } else if is("excludedAttributes") {
-            self.excluded_attributes
-                .extend(params::list(value).map(str::to_owned));
-            Ok(())
-        } else {
-            Ok(())
-        }
+        Ok(ListResponse::page(
+            page,
+            u64::try_from(total).unwrap_or(u64::MAX),
+            u64::try_from(self.page.start_index()).unwrap_or(u64::MAX),
+        ))
     }
 
-    fn resolve(self, schemas: &SchemaRegistry) -> Result<Query, ScimError> {
-        Ok(Query {
-            sort_by: self.sort_by.map(|s| SortBy::new(&s, schemas)).transpose()?,
-            sort_order: self.sort_order.unwrap_or_default(),
-            page: Page::new(self.start_index, self.count),
-            projection: Projection::new(&self.attributes, &self.excluded_attributes, schemas)?,
-        })
+    /// [`list`](Self::list) for typed resources ([`User`](crate::User),
+    /// [`Group`](crate::Group)…), each serialized to JSON first. A resource that does not
+    /// serialize is a `500`.
+    pub fn list_serialized<'a, T, I>(
+        &self,
+        resources: I,
+        schemas: &SchemaRegistry,
+    ) -> Result<ListResponse<Value>, ScimError>
+    where
+        T: Serialize + 'a,
+        I: IntoIterator<Item = &'a T>,
+    {
+        let values = resources
+            .into_iter()
+            .map(|r| {
+                serde_json::to_value(r).map_err(|e| {
+                    ScimError::with_status(500, format!("resource does not serialize: {e}"))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.list(values, schemas)
+    }
+
+    /// Whether `resource` passes the filter (always, without one).
+    pub fn matches(&self, resource: &Value, schemas: &SchemaRegistry) -> Result<bool, ScimError> {
+        self.filter
+            .as_ref()
+            .map_or(Ok(true), |f| f.matches(resource, schemas))
     }
 }
 

@@ -1,16 +1,103 @@
-//! Reading the list parameters of RFC 7644 §3.4.2 from a URL query string.
+//! Reading the list parameters of RFC 7644 §3.4.2 from a URL query string into a
+//! [`SearchRequest`], the form a `POST …/.search` body has.
 
 use std::borrow::Cow;
 
 use crate::error::ScimError;
-use crate::model::SortOrder;
+use crate::model::{SearchRequest, SortOrder};
 
 use super::select::truncate;
+
+impl SearchRequest {
+    /// Reads the RFC 7644 §3.4.2 parameters (`filter`, `sortBy`, `sortOrder`, `startIndex`,
+    /// `count`, `attributes`, `excludedAttributes`) from a URL query string, with or without
+    /// the leading `?`, percent-decoding names and values (`+` is a space).
+    ///
+    /// Parameter names are matched ignoring ASCII case; other parameters are ignored, and an
+    /// empty value counts as absent. `attributes` and `excludedAttributes` are comma-separated
+    /// and may repeat. `startIndex` or `count` that are not integers, a `sortOrder` other than
+    /// `ascending`/`descending`, and any other parameter given twice are `400 invalidValue`.
+    /// Out-of-range integers are kept for [`Query`](crate::Query) to normalise.
+    ///
+    /// ```
+    /// use scimkit::{SearchRequest, SortOrder};
+    ///
+    /// let r = SearchRequest::from_query_string(
+    ///     "?filter=userName%20eq%20%22bjensen%22&sortOrder=descending&count=-1&attributes=userName,emails",
+    /// )?;
+    /// assert_eq!(r.filter.as_deref(), Some(r#"userName eq "bjensen""#));
+    /// assert_eq!(r.sort_order, Some(SortOrder::Descending));
+    /// assert_eq!(r.count, Some(-1));
+    /// assert_eq!(r.attributes, Some(vec!["userName".to_owned(), "emails".to_owned()]));
+    ///
+    /// let err = SearchRequest::from_query_string("count=ten").unwrap_err();
+    /// assert_eq!(err.scim_type, Some(scimkit::ScimType::InvalidValue));
+    /// # Ok::<(), scimkit::ScimError>(())
+    /// ```
+    pub fn from_query_string(query: &str) -> Result<Self, ScimError> {
+        Self::from_query_pairs(pairs(query))
+    }
+
+    /// The same from `name`/`value` pairs a web framework has already decoded.
+    pub fn from_query_pairs<I, K, V>(pairs: I) -> Result<Self, ScimError>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let mut r = Self::new();
+        for (name, value) in pairs {
+            set(&mut r, name.as_ref(), value.as_ref())?;
+        }
+        Ok(r)
+    }
+}
+
+fn set(r: &mut SearchRequest, name: &str, value: &str) -> Result<(), ScimError> {
+    fn once<T>(slot: &mut Option<T>, name: &str, value: T) -> Result<(), ScimError> {
+        if slot.replace(value).is_some() {
+            return Err(ScimError::invalid_value(format!(
+                "`{name}` is given more than once"
+            )));
+        }
+        Ok(())
+    }
+    fn names(slot: &mut Option<Vec<String>>, value: &str) {
+        slot.get_or_insert_with(Vec::new)
+            .extend(list(value).map(str::to_owned));
+    }
+    if value.trim().is_empty() {
+        return Ok(());
+    }
+    let is = |n: &str| name.eq_ignore_ascii_case(n);
+    if is("filter") {
+        once(&mut r.filter, "filter", value.to_owned())
+    } else if is("sortBy") {
+        once(&mut r.sort_by, "sortBy", value.trim().to_owned())
+    } else if is("sortOrder") {
+        once(&mut r.sort_order, "sortOrder", sort_order(value)?)
+    } else if is("startIndex") {
+        once(
+            &mut r.start_index,
+            "startIndex",
+            integer("startIndex", value)?,
+        )
+    } else if is("count") {
+        once(&mut r.count, "count", integer("count", value)?)
+    } else {
+        if is("attributes") {
+            names(&mut r.attributes, value);
+        } else if is("excludedAttributes") {
+            names(&mut r.excluded_attributes, value);
+        }
+        Ok(())
+    }
+}
 
 /// The `name=value` pairs of a query string (`application/x-www-form-urlencoded`), decoded:
 /// `+` is a space and `%XX` a byte; a `%` not followed by two hex digits stays as it is, and
 /// bytes that do not form UTF-8 become U+FFFD (as the WHATWG URL standard reads forms).
-pub(crate) fn pairs(query: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+fn pairs(query: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
     let query = query.strip_prefix('?').unwrap_or(query);
     query.split('&').filter(|p| !p.is_empty()).map(|pair| {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -19,7 +106,7 @@ pub(crate) fn pairs(query: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, 
 }
 
 /// Percent-decodes one component, borrowing when there is nothing to decode.
-pub(crate) fn decode(s: &str) -> Cow<'_, str> {
+fn decode(s: &str) -> Cow<'_, str> {
     if !s.bytes().any(|b| b == b'%' || b == b'+') {
         return Cow::Borrowed(s);
     }
@@ -61,7 +148,7 @@ fn hex(b: u8) -> Option<u8> {
 /// An RFC 7644 §3.4.2.4 integer parameter (`startIndex`, `count`). Out-of-range values saturate,
 /// since what matters is only that they are below 1 or past the end; anything but an optionally
 /// signed run of digits is `400 invalidValue`.
-pub(crate) fn integer(name: &str, value: &str) -> Result<i64, ScimError> {
+fn integer(name: &str, value: &str) -> Result<i64, ScimError> {
     let v = value.trim();
     let (negative, digits) = match v.as_bytes().first() {
         Some(b'-') => (true, &v[1..]),
@@ -81,7 +168,7 @@ pub(crate) fn integer(name: &str, value: &str) -> Result<i64, ScimError> {
 }
 
 /// `sortOrder`: `ascending` or `descending`, ignoring ASCII case; else `400 invalidValue`.
-pub(crate) fn sort_order(value: &str) -> Result<SortOrder, ScimError> {
+fn sort_order(value: &str) -> Result<SortOrder, ScimError> {
     [SortOrder::Ascending, SortOrder::Descending]
         .into_iter()
         .find(|o| o.as_str().eq_ignore_ascii_case(value.trim()))
@@ -94,7 +181,7 @@ pub(crate) fn sort_order(value: &str) -> Result<SortOrder, ScimError> {
 }
 
 /// A comma-separated attribute list (`attributes`, `excludedAttributes`), blank entries skipped.
-pub(crate) fn list(value: &str) -> impl Iterator<Item = &str> {
+fn list(value: &str) -> impl Iterator<Item = &str> {
     value.split(',').map(str::trim).filter(|s| !s.is_empty())
 }
 

@@ -4,10 +4,9 @@
 use serde_json::{Map, Value};
 
 use crate::error::ScimError;
+pub(crate) use crate::model::truncate;
+use crate::path::AttrPath;
 use crate::schema::{Attribute, SchemaRegistry};
-
-/// Longest attribute path echoed in an error detail; longer input is cut.
-const MAX_ECHO: usize = 64;
 
 /// One entry of `attributes`, `excludedAttributes` or `sortBy`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +35,8 @@ impl Selector {
         if let Some(schema) = schemas.schema(path) {
             return Ok(Self::Schema(schema.id().into()));
         }
-        let (urn, name, sub) = split(path)?;
+        let parsed: AttrPath = path.parse()?;
+        let (urn, name, sub) = (parsed.urn(), parsed.name(), parsed.sub_attribute());
         Ok(match schemas.resolve_parts(urn, name, sub) {
             Some(r) => Self::Attr {
                 extension: r
@@ -76,52 +76,6 @@ impl Selector {
             } => (same(e.as_deref(), extension) && n.eq_ignore_ascii_case(name))
                 .then_some(sub.as_deref()),
         }
-    }
-}
-
-/// Splits `[urn ":"] attr ["." sub]`.
-///
-/// Stopgap until `path::AttrPath` lands on this branch: the registry resolves every known path,
-/// this only has to split the names of attributes no schema defines.
-fn split(path: &str) -> Result<(Option<&str>, &str, Option<&str>), ScimError> {
-    let (urn, rest) = match path.rfind(':') {
-        Some(i)
-            if path
-                .get(..4)
-                .is_some_and(|p| p.eq_ignore_ascii_case("urn:")) =>
-        {
-            (Some(&path[..i]), &path[i + 1..])
-        }
-        Some(_) => return Err(invalid(path)),
-        None => (None, path),
-    };
-    let (name, sub) = match rest.split_once('.') {
-        Some((name, sub)) => (name, Some(sub)),
-        None => (rest, None),
-    };
-    if !is_attr_name(name) || sub.is_some_and(|s| !is_attr_name(s)) {
-        return Err(invalid(path));
-    }
-    Ok((urn, name, sub))
-}
-
-/// RFC 7644 §3.4.2.2 ATTRNAME: `ALPHA *(nameChar)`, plus `$ref`.
-fn is_attr_name(s: &str) -> bool {
-    let mut bytes = s.bytes();
-    s == "$ref"
-        || bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
-            && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-fn invalid(path: &str) -> ScimError {
-    ScimError::invalid_path(format!("`{}` is not an attribute path", truncate(path)))
-}
-
-/// At most [`MAX_ECHO`] bytes of `s`, cut on a character boundary, with `…` when cut.
-pub(crate) fn truncate(s: &str) -> String {
-    match s.char_indices().nth(MAX_ECHO) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
     }
 }
 

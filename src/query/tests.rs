@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::{Page, Projection, Query, SortBy, SortOrder};
 use crate::ScimType;
+use crate::model::{ListResponse, SearchRequest, User};
 use crate::schema::{AttrType, Attribute, Returned, Schema, SchemaRegistry};
 
 const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -398,60 +399,193 @@ fn query_string_parameters() {
     .unwrap();
     assert_eq!(q.sort_order(), SortOrder::Descending);
     assert!(q.sort_by().is_some());
-    assert_eq!(q.window(), Page::new(Some(1), Some(0)));
+    assert_eq!(q.page(), Page::new(Some(1), Some(0)));
     assert_eq!(
-        q.attributes(),
+        q.projection(),
         &Projection::new(&["userName", "emails"], &[], &r).unwrap()
     );
     let q = Query::from_query_string("", &r).unwrap();
-    assert_eq!(q.window(), Page::default());
-    assert!(q.attributes().is_default() && q.sort_by().is_none());
+    assert_eq!(q.page(), Page::default());
+    assert!(q.projection().is_default() && q.sort_by().is_none());
     assert_eq!(q.sort_order(), SortOrder::Ascending);
-
-    for (input, scim_type) in [
-        ("count=ten", ScimType::InvalidValue),
-        ("startIndex=1.5", ScimType::InvalidValue),
-        ("count=1&count=2", ScimType::InvalidValue),
-        ("sortOrder=up", ScimType::InvalidValue),
-        ("sortBy=name", ScimType::InvalidPath),
-        ("attributes=emails%5Btype%5D", ScimType::InvalidPath),
-    ] {
-        let err = Query::from_query_string(input, &r).unwrap_err();
-        assert_eq!(
-            (err.status, err.scim_type),
-            (400, Some(scim_type)),
-            "{input}"
-        );
-    }
+    assert!(q.filter().is_none());
 }
 
 #[test]
-fn select_sorts_pages_and_projects() {
+fn search_request_parameters() {
+    for (input, expected) in [
+        ("", SearchRequest::new()),
+        (
+            "filter=userName+eq+%22a+b%22&FILTER=",
+            SearchRequest::new().with_filter(r#"userName eq "a b""#),
+        ),
+        (
+            "startIndex=-3&count=0",
+            SearchRequest::new().with_page(-3, 0),
+        ),
+        (
+            "attributes=userName&attributes=name.givenName,,%20emails",
+            SearchRequest {
+                attributes: Some(vec![
+                    "userName".into(),
+                    "name.givenName".into(),
+                    "emails".into(),
+                ]),
+                ..SearchRequest::new()
+            },
+        ),
+        (
+            "excludedAttributes=meta&sortBy=%20userName%20&sortOrder=ASCENDING",
+            SearchRequest {
+                excluded_attributes: Some(vec!["meta".into()]),
+                sort_by: Some("userName".into()),
+                sort_order: Some(SortOrder::Ascending),
+                ..SearchRequest::new()
+            },
+        ),
+    ] {
+        assert_eq!(
+            SearchRequest::from_query_string(input),
+            Ok(expected),
+            "{input}"
+        );
+    }
+    for input in [
+        "filter=a&filter=b",
+        "sortBy=a&sortby=b",
+        "count=1e2",
+        "startIndex=one",
+    ] {
+        let err = SearchRequest::from_query_string(input).unwrap_err();
+        assert_eq!(err.scim_type, Some(ScimType::InvalidValue), "{input}");
+    }
+    let pairs = [("filter", "userName eq \"x\""), ("count", "5")];
+    let r = SearchRequest::from_query_pairs(pairs).unwrap();
+    assert_eq!(
+        (r.filter.as_deref(), r.count),
+        (Some("userName eq \"x\""), Some(5))
+    );
+}
+
+#[track_caller]
+fn ids(page: &ListResponse<Value>) -> Vec<&str> {
+    page.iter().map(|v| v["id"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn list_filters_sorts_pages_and_projects() {
     let r = registry();
     let people = people();
-    for (query, total, ids) in [
-        ("sortBy=userName", 4, &["b", "a", "c", "d"][..]),
-        ("sortBy=userName&startIndex=2&count=2", 4, &["a", "c"][..]),
+    // (query, totalResults, startIndex, ids on the page)
+    for (query, total, start, expected) in [
+        ("sortBy=userName", 4, 1, &["b", "a", "c", "d"][..]),
+        (
+            "sortBy=userName&startIndex=2&count=2",
+            4,
+            2,
+            &["a", "c"][..],
+        ),
         (
             "sortBy=userName&sortOrder=descending&count=1",
             4,
+            1,
             &["d"][..],
         ),
-        ("count=0", 4, &[][..]),
-        ("startIndex=5", 4, &[][..]),
-        ("startIndex=-1&count=1", 4, &["a"][..]),
+        ("count=0", 4, 1, &[][..]),
+        ("count=-3", 4, 1, &[][..]),
+        ("startIndex=5", 4, 5, &[][..]),
+        ("startIndex=99&count=2", 4, 99, &[][..]),
+        ("startIndex=-1&count=1", 4, 1, &["a"][..]),
+        ("filter=active+eq+true", 2, 1, &["a", "c"][..]),
+        (
+            "filter=active eq true&sortBy=userName&sortOrder=descending",
+            2,
+            1,
+            &["c", "a"][..],
+        ),
+        (
+            "filter=userName+sw+%22A%22+or+userName+sw+%22c%22&count=1&startIndex=2",
+            2,
+            2,
+            &["c"][..],
+        ),
+        ("filter=emails[primary eq true]", 1, 1, &["a"][..]),
+        ("filter=not (userName pr)", 1, 1, &["d"][..]),
+        ("filter=userName eq \"nobody\"&count=0", 0, 1, &[][..]),
     ] {
         let q = Query::from_query_string(query, &r).unwrap();
-        let (t, page) = q.select(&people, &r).unwrap();
-        assert_eq!(t, total, "{query}");
-        let got: Vec<&str> = page.iter().map(|v| v["id"].as_str().unwrap()).collect();
-        assert_eq!(got, ids, "{query}");
+        let page = q.list(&people, &r).unwrap();
+        assert_eq!(page.total_results, total, "{query}");
+        assert_eq!(page.start_index, Some(start), "{query}");
+        assert_eq!(page.items_per_page, Some(expected.len() as u64), "{query}");
+        assert_eq!(ids(&page), expected, "{query}");
     }
     let q = Query::from_query_string("attributes=userName&count=1", &r).unwrap();
-    let (_, page) = q.select(people.iter(), &r).unwrap();
-    assert_eq!(page, [json!({"id": "a", "userName": "bob"})]);
-    let q = Query::new().max_results(3);
-    assert_eq!(q.select(&people, &r).unwrap().1.len(), 3);
+    let page = q.list(people.iter(), &r).unwrap();
+    assert_eq!(page.resources, [json!({"id": "a", "userName": "bob"})]);
+    let q = Query::new().with_max_results(3);
+    assert_eq!(q.list(people.clone(), &r).unwrap().resources.len(), 3);
+    let q = Query::from_query_string("count=1", &r)
+        .unwrap()
+        .with_max_results(3);
+    assert_eq!(q.list(&people, &r).unwrap().resources.len(), 1);
+}
+
+#[test]
+fn list_errors() {
+    let r = registry();
+    for (query, scim_type) in [
+        ("filter=userName+eq", ScimType::InvalidFilter),
+        ("filter=((", ScimType::InvalidFilter),
+        ("sortBy=name", ScimType::InvalidPath),
+        ("sortBy=password", ScimType::InvalidValue),
+        ("attributes=emails%5Btype%5D", ScimType::InvalidPath),
+        ("excludedAttributes=a%20b", ScimType::InvalidPath),
+        ("sortOrder=up", ScimType::InvalidValue),
+        ("count=1&count=2", ScimType::InvalidValue),
+        ("count=ten", ScimType::InvalidValue),
+        ("startIndex=1.5", ScimType::InvalidValue),
+    ] {
+        let err = Query::from_query_string(query, &r).unwrap_err();
+        assert_eq!(
+            (err.status, err.scim_type),
+            (400, Some(scim_type)),
+            "{query}"
+        );
+    }
+    // Type errors surface when the filter meets the schema.
+    let q = Query::from_query_string("filter=active gt true", &r).unwrap();
+    let err = q.list(people(), &r).unwrap_err();
+    assert_eq!(err.scim_type, Some(ScimType::InvalidFilter));
+}
+
+#[test]
+fn typed_resources_and_search_requests() {
+    let r = SchemaRegistry::default();
+    let users = [User::new("zoe"), User::new("adam"), User::new("Mia")];
+    let body: SearchRequest = serde_json::from_value(json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "filter": "userName ne \"adam\"",
+        "sortBy": "userName",
+        "attributes": ["userName"],
+        "startIndex": 1,
+        "count": 10
+    }))
+    .unwrap();
+    let page = Query::from_search_request(&body, &r)
+        .unwrap()
+        .list_serialized(&users, &r)
+        .unwrap();
+    let names: Vec<&str> = page
+        .iter()
+        .map(|u| u["userName"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Mia", "zoe"]);
+    assert_eq!(page.total_results, 2);
+}
+
+fn letters() -> impl Strategy<Value = Vec<String>> {
+    proptest::collection::vec("[abAB]{0,3}", 0..30)
 }
 
 proptest! {
@@ -463,16 +597,55 @@ proptest! {
     ) {
         let r = SchemaRegistry::default();
         let resources: Vec<Value> = (0..n).map(|i| json!({"id": i.to_string()})).collect();
-        let q = Query::new().page(Page::new(Some(start), count));
-        let (total, page) = q.select(&resources, &r).unwrap();
-        prop_assert_eq!(total, n);
+        let q = Query::new().with_page(Page::new(Some(start), count));
+        let page = q.list(&resources, &r).unwrap();
+        prop_assert_eq!(page.total_results, n as u64);
+        let len = page.resources.len();
         if let Some(c) = count {
-            prop_assert!(page.len() <= usize::try_from(c.max(0)).unwrap());
+            prop_assert!(len <= usize::try_from(c.max(0)).unwrap());
         }
         let first = usize::try_from(start.max(1)).unwrap() - 1;
-        prop_assert_eq!(page.len(), n.saturating_sub(first).min(count.map_or(n, |c| usize::try_from(c.max(0)).unwrap())));
-        if let Some(v) = page.first() {
+        let cap = count.map_or(n, |c| usize::try_from(c.max(0)).unwrap());
+        prop_assert_eq!(len, n.saturating_sub(first).min(cap));
+        prop_assert_eq!(page.items_per_page, Some(len as u64));
+        if let Some(v) = page.resources.first() {
             prop_assert_eq!(v["id"].as_str().map(str::to_owned), Some(first.to_string()));
         }
+    }
+
+    #[test]
+    fn total_results_counts_every_match(
+        names in letters(),
+        start in -2i64..10,
+        count in proptest::option::of(-2i64..10),
+        descending in any::<bool>(),
+    ) {
+        let r = SchemaRegistry::default();
+        let resources: Vec<Value> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| json!({"id": i.to_string(), "userName": n}))
+            .collect();
+        let order = if descending { "descending" } else { "ascending" };
+        let mut query = format!("filter=userName+sw+%22a%22&sortBy=userName&sortOrder={order}&startIndex={start}");
+        if let Some(c) = count {
+            query.push_str(&format!("&count={c}"));
+        }
+        let q = Query::from_query_string(&query, &r).unwrap();
+        let page = q.list(&resources, &r).unwrap();
+        let matching = names.iter().filter(|n| n.to_lowercase().starts_with('a')).count();
+        prop_assert_eq!(page.total_results, matching as u64);
+        // Every returned resource matches, and the page is in order.
+        let got: Vec<String> = page
+            .iter()
+            .map(|v| v["userName"].as_str().unwrap().to_lowercase())
+            .collect();
+        prop_assert!(got.iter().all(|n| n.starts_with('a')));
+        let mut sorted = got.clone();
+        sorted.sort();
+        if descending {
+            sorted.reverse();
+        }
+        prop_assert_eq!(got, sorted);
     }
 }
