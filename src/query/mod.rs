@@ -15,9 +15,10 @@ mod projection;
 mod select;
 mod sort;
 
-use serde::Serialize;
-use serde_json::Value;
 use std::borrow::Borrow;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::compat::Compat;
 use crate::error::ScimError;
@@ -157,7 +158,8 @@ impl Query {
 
     /// Resolves a search request (RFC 7644 §3.4.3), with strict filter syntax.
     ///
-    /// A malformed `filter` is `400 invalidFilter`; a malformed `sortBy`, `attributes` or
+    /// A malformed `filter`, or one the schemas reject (`active gt true`), is
+    /// `400 invalidFilter`; a malformed `sortBy`, `attributes` or
     /// `excludedAttributes` entry is `400 invalidPath`; see [`SortBy::new`] for the attributes
     /// that cannot be sorted on. Out-of-range `startIndex` and `count` are normalised
     /// ([`Page::new`]).
@@ -175,7 +177,14 @@ impl Query {
         compat: &Compat,
     ) -> Result<Self, ScimError> {
         let filter = match request.filter.as_deref().map(str::trim) {
-            Some(f) if !f.is_empty() => Some(Filter::parse_with(f, compat)?),
+            Some(f) if !f.is_empty() => {
+                let filter = Filter::parse_with(f, compat)?;
+                // The evaluator checks every comparison against the schemas whatever the data,
+                // so an empty resource surfaces type errors now rather than per resource (and
+                // also when there is no resource at all).
+                filter.matches(&Value::Object(Map::new()), schemas)?;
+                Some(filter)
+            }
             _ => None,
         };
         let sort_by = match request.sort_by.as_deref().map(str::trim) {

@@ -553,8 +553,18 @@ fn list_errors() {
             "{query}"
         );
     }
-    // Type errors surface when the filter meets the schema.
-    let q = Query::from_query_string("filter=active gt true", &r).unwrap();
+    // Type errors surface when the query is built, whatever resources follow.
+    for filter in [
+        "active gt true",
+        "meta.created gt \"yesterday\"",
+        "userName gt 3",
+    ] {
+        let err =
+            Query::from_search_request(&SearchRequest::new().with_filter(filter), &r).unwrap_err();
+        assert_eq!(err.scim_type, Some(ScimType::InvalidFilter), "{filter}");
+    }
+    // A filter given directly is checked against each resource.
+    let q = Query::new().with_filter("active gt true".parse().unwrap());
     let err = q.list(people(), &r).unwrap_err();
     assert_eq!(err.scim_type, Some(ScimType::InvalidFilter));
 }
