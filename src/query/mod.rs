@@ -287,12 +287,16 @@ impl Query {
                 matches.push(r);
             }
         }
-        if let Some(sort_by) = &self.sort_by {
-            sort_by.sort(&mut matches, self.sort_order);
-        }
         let total = matches.len();
+        let range = self.page.range(total);
+        if let Some(sort_by) = &self.sort_by {
+            // `count=0` and a start past the end need only `totalResults`.
+            if !range.is_empty() {
+                sort_by.sort(&mut matches, self.sort_order);
+            }
+        }
         let page: Vec<Value> = matches
-            .get(self.page.range(total))
+            .get(range)
             .unwrap_or_default()
             .iter()
             .map(|r| self.projection.apply(r.borrow(), schemas))

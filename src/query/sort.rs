@@ -147,11 +147,17 @@ impl SortBy {
         if let Value::Array(items) = value {
             value = primary_or_first(items)?;
         }
-        if let Some(sub) = &self.sub {
-            value = get_ci(value.as_object()?, sub)?;
-            if let Value::Array(items) = value {
-                value = items.first()?;
+        match (&self.sub, value) {
+            (Some(sub), _) => {
+                value = get_ci(value.as_object()?, sub)?;
+                if let Value::Array(items) = value {
+                    value = items.first()?;
+                }
             }
+            // An element of a multi-valued attribute no schema describes: RFC 7643 §2.4's
+            // `value`, as for the attributes the schemas define.
+            (None, Value::Object(element)) => value = get_ci(element, "value")?,
+            (None, _) => {}
         }
         Some(value)
     }

@@ -293,11 +293,11 @@ fn people() -> Vec<Value> {
         json!({"id": "a", "userName": "bob", "externalId": "b",
                "meta": {"created": "2020-01-01T10:00:00+02:00"},
                "emails": [{"value": "z@x.org"}, {"value": "b@x.org", "primary": true}],
-               "active": true, "x-rank": 3}),
+               "active": true, "x-rank": 3, "x-tags": [{"value": "q"}, {"value": "k", "primary": true}]}),
         json!({"id": "b", "userName": "Alice", "externalId": "B",
                "meta": {"created": "2020-01-01T09:00:00Z"},
                "emails": [{"value": "m@x.org"}],
-               "active": false, "x-rank": 20}),
+               "active": false, "x-rank": 20, "x-tags": [{"value": "p"}]}),
         json!({"id": "c", "userName": "carol", "externalId": "a",
                "meta": {"created": "2020-01-01T08:30:00-01:00"},
                "active": true, "x-rank": 1.5}),
@@ -343,6 +343,9 @@ fn sort_by_type_and_case() {
         ("emails.value", Asc, ["a", "b", "c", "d"]),
         ("emails.value", Desc, ["c", "d", "b", "a"]),
         ("name.familyName", Asc, ["d", "a", "b", "c"]),
+        // ... also for attributes no schema defines, by their elements' `value`.
+        ("x-tags", Asc, ["a", "b", "c", "d"]),
+        ("x-tags.value", Desc, ["c", "d", "b", "a"]),
         ("id", Desc, ["d", "c", "b", "a"]),
     ] {
         assert_eq!(
@@ -658,4 +661,78 @@ proptest! {
         }
         prop_assert_eq!(got, sorted);
     }
+}
+
+/// RFC 7644 §3.9: `GET /Users/2819c223-…?attributes=userName` returns `schemas`, `id` and
+/// `userName` only.
+#[test]
+fn rfc7644_section_3_9_example() {
+    let r = SchemaRegistry::default();
+    let full = json!({
+        "schemas": [USER],
+        "id": "2819c223-7f76-453a-919d-413861904646",
+        "externalId": "bjensen",
+        "meta": {"resourceType": "User", "created": "2011-08-01T18:29:49.793Z",
+                 "lastModified": "2011-08-01T18:29:49.793Z",
+                 "location": "https://example.com/v2/Users/2819c223-7f76-453a-919d-413861904646",
+                 "version": "W/\"f250dd84f0671c3\""},
+        "name": {"formatted": "Ms. Barbara J Jensen III", "familyName": "Jensen",
+                 "givenName": "Barbara"},
+        "userName": "bjensen",
+        "phoneNumbers": [{"value": "555-555-8377", "type": "work"}],
+        "emails": [{"value": "bjensen@example.com", "type": "work"}]
+    });
+    let q = Query::from_query_string("attributes=userName", &r).unwrap();
+    assert_eq!(
+        q.projection().apply(&full, &r),
+        json!({
+            "schemas": [USER],
+            "id": "2819c223-7f76-453a-919d-413861904646",
+            "userName": "bjensen"
+        })
+    );
+}
+
+/// RFC 7644 §3.4.3: the SearchRequest body example, over a few users.
+#[test]
+fn rfc7644_section_3_4_3_search_request() {
+    let r = SchemaRegistry::default();
+    let body: SearchRequest = serde_json::from_str(
+        r#"{
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+            "attributes": ["displayName", "userName"],
+            "filter": "displayName sw \"smith\"",
+            "startIndex": 1,
+            "count": 10
+        }"#,
+    )
+    .unwrap();
+    let store: Vec<Value> = [
+        ("1", "jsmith", "Smith, James"),
+        ("2", "bjensen", "Jensen, Barbara"),
+        ("3", "asmith", "SMITH, Alex"),
+    ]
+    .iter()
+    .map(|(id, u, d)| {
+        json!({"schemas": [USER], "id": id, "userName": u, "displayName": d,
+                                 "title": "Tour Guide"})
+    })
+    .collect();
+    let page = Query::from_search_request(&body, &r)
+        .unwrap()
+        .list(&store, &r)
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&page).unwrap(),
+        json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+            "totalResults": 2,
+            "itemsPerPage": 2,
+            "startIndex": 1,
+            "Resources": [
+                {"schemas": [USER], "id": "1", "userName": "jsmith", "displayName": "Smith, James"},
+                {"schemas": [USER], "id": "3", "userName": "asmith", "displayName": "SMITH, Alex"}
+            ]
+        })
+    );
 }
