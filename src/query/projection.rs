@@ -137,7 +137,12 @@ impl Projection {
         let returned = def.map_or(Returned::Default, Attribute::returned);
         let mut subs = match returned {
             Returned::Never => return None,
-            Returned::Always => Subs::All,
+            // Kept whatever the lists say; its sub-attributes follow the default set unless
+            // `attributes` names it whole.
+            Returned::Always => match named(&self.attributes, extension, name) {
+                Named::Whole => Subs::All,
+                Named::Subs | Named::No => Subs::Default,
+            },
             _ if self.attributes.is_empty() => {
                 if returned == Returned::Request {
                     return None;

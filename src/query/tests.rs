@@ -736,3 +736,41 @@ fn rfc7644_section_3_4_3_search_request() {
         })
     );
 }
+
+/// An `always` complex attribute is kept; its `request` sub-attributes still need naming.
+#[test]
+fn always_complex_attribute_with_request_sub_attribute() {
+    let mut r = SchemaRegistry::new();
+    let sub = |name: &str, returned| Attribute::new(name, AttrType::String).with_returned(returned);
+    r.register(Schema::new(
+        "urn:example:Device",
+        vec![
+            Attribute::new("serial", AttrType::String),
+            Attribute::new("card", AttrType::Complex)
+                .with_returned(Returned::Always)
+                .with_sub_attributes(vec![
+                    sub("num", Returned::Default),
+                    sub("pin", Returned::Request),
+                ]),
+        ],
+    ));
+    let device = json!({"schemas": ["urn:example:Device"], "id": "d1", "serial": "s",
+                        "card": {"num": "1", "pin": "2"}});
+    for (attributes, excluded, card) in [
+        (&[][..], &[][..], json!({"num": "1"})),
+        (&["serial"][..], &[][..], json!({"num": "1"})),
+        (&[][..], &["card"][..], json!({"num": "1"})),
+        (&["card"][..], &[][..], json!({"num": "1", "pin": "2"})),
+        (&["card.pin"][..], &[][..], json!({"num": "1", "pin": "2"})),
+        (&[][..], &["card.num"][..], json!(null)),
+    ] {
+        let out = Projection::new(attributes, excluded, &r)
+            .unwrap()
+            .apply(&device, &r);
+        assert_eq!(
+            out.get("card").cloned().unwrap_or_default(),
+            card,
+            "{attributes:?} {excluded:?}"
+        );
+    }
+}
