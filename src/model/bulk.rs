@@ -231,14 +231,12 @@ impl Serialize for BulkMethod {
 impl<'de> Deserialize<'de> for BulkMethod {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        [Self::Post, Self::Put, Self::Patch, Self::Delete]
-            .into_iter()
-            .find(|m| m.as_str().eq_ignore_ascii_case(&s))
-            .ok_or_else(|| {
-                de::Error::custom(format!(
-                    "unknown bulk method `{}`: expected POST, PUT, PATCH or DELETE",
-                    super::resource::truncate(&s)
-                ))
-            })
+        let all = [Self::Post, Self::Put, Self::Patch, Self::Delete];
+        super::keyword(&all, Self::as_str, &s).ok_or_else(|| {
+            de::Error::custom(format!(
+                "unknown bulk method `{}`: expected POST, PUT, PATCH or DELETE",
+                super::resource::truncate(&s)
+            ))
+        })
     }
 }

@@ -114,8 +114,9 @@ impl Group {
             .find_map(|(k, v)| k.eq_ignore_ascii_case(urn).then_some(v))
     }
 
-    /// The schema URNs this group is written with.
-    pub fn schemas(&self) -> Vec<&str> {
+    /// The schema URNs this group is written with: [`schemas`](Self::schemas) plus the core URN
+    /// and the URN of each extension present, when missing.
+    pub fn effective_schemas(&self) -> Vec<&str> {
         wire_schemas(&self.schemas, GROUP_SCHEMA, extension_keys(&self.extra))
     }
 
@@ -135,7 +136,7 @@ impl Group {
 impl Serialize for Group {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
-        let schemas = self.schemas();
+        let schemas = self.effective_schemas();
         put(&mut m, "schemas", (!schemas.is_empty()).then_some(&schemas))?;
         put(&mut m, "id", self.id.as_ref())?;
         put(&mut m, "externalId", self.external_id.as_ref())?;

@@ -270,14 +270,11 @@ impl Serialize for SortOrder {
 impl<'de> Deserialize<'de> for SortOrder {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        [Self::Ascending, Self::Descending]
-            .into_iter()
-            .find(|o| o.as_str().eq_ignore_ascii_case(&s))
-            .ok_or_else(|| {
-                de::Error::custom(format!(
-                    "unknown sortOrder `{}`: expected `ascending` or `descending`",
-                    super::resource::truncate(&s)
-                ))
-            })
+        super::keyword(&[Self::Ascending, Self::Descending], Self::as_str, &s).ok_or_else(|| {
+            de::Error::custom(format!(
+                "unknown sortOrder `{}`: expected `ascending` or `descending`",
+                super::resource::truncate(&s)
+            ))
+        })
     }
 }

@@ -72,3 +72,10 @@ pub use crate::schema::Schema;
 /// An error response (RFC 7644 §3.12): [`ScimError`](crate::ScimError) already serializes to
 /// exactly the SCIM Error JSON and reads it back.
 pub type ErrorResponse = crate::ScimError;
+
+/// The keyword among `all` whose text equals `s`, ignoring ASCII case.
+fn keyword<T: Copy>(all: &[T], text: impl Fn(T) -> &'static str, s: &str) -> Option<T> {
+    all.iter()
+        .copied()
+        .find(|&k| text(k).eq_ignore_ascii_case(s))
+}

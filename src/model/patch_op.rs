@@ -175,9 +175,7 @@ impl FromStr for Op {
     type Err = UnknownOp;
 
     fn from_str(s: &str) -> Result<Self, UnknownOp> {
-        [Self::Add, Self::Remove, Self::Replace]
-            .into_iter()
-            .find(|op| op.as_str().eq_ignore_ascii_case(s))
+        super::keyword(&[Self::Add, Self::Remove, Self::Replace], Self::as_str, s)
             .ok_or_else(|| UnknownOp(super::resource::truncate(s)))
     }
 }

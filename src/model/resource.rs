@@ -5,7 +5,9 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -15,17 +17,46 @@ use crate::schema::{AttrType, Attribute, SchemaRegistry};
 /// Longest key echoed in an error message, so hostile input is never reflected unbounded.
 const ECHO_MAX: usize = 64;
 
+/// Deepest nesting of arrays and objects read, as serde_json's own parser allows; it also
+/// bounds the recursion when reading from an already built [`Value`], which has no limit.
+const MAX_DEPTH: usize = 128;
+
 /// A JSON value read with one extra rule: no object may hold two keys that are equal ignoring
 /// ASCII case (exact duplicates included, which a plain [`Value`] would silently collapse).
 pub(crate) struct StrictValue(pub(crate) Value);
 
 impl<'de> Deserialize<'de> for StrictValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(StrictVisitor).map(StrictValue)
+        StrictVisitor { depth: 0 }.deserialize(d).map(StrictValue)
     }
 }
 
-struct StrictVisitor;
+/// Reads one value at nesting level `depth`.
+#[derive(Clone, Copy)]
+struct StrictVisitor {
+    depth: usize,
+}
+
+impl StrictVisitor {
+    fn nested<E: de::Error>(self) -> Result<Self, E> {
+        if self.depth >= MAX_DEPTH {
+            return Err(E::custom(format!(
+                "JSON nested deeper than {MAX_DEPTH} levels"
+            )));
+        }
+        Ok(Self {
+            depth: self.depth + 1,
+        })
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
 
 impl<'de> Visitor<'de> for StrictVisitor {
     type Value = Value;
@@ -67,18 +98,20 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        StrictValue::deserialize(d).map(|v| v.0)
+        self.deserialize(d)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let inner = self.nested()?;
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(StrictValue(v)) = seq.next_element()? {
+        while let Some(v) = seq.next_element_seed(inner)? {
             items.push(v);
         }
         Ok(Value::Array(items))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let inner = self.nested()?;
         let mut map = Map::new();
         // Small objects (nearly all of them) are checked by a scan; large ones by a set, so a
         // hostile object with many keys stays linear.
@@ -105,8 +138,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
                     truncate(&key)
                 )));
             }
-            let StrictValue(v) = access.next_value()?;
-            map.insert(key, v);
+            map.insert(key, access.next_value_seed(inner)?);
         }
         Ok(Value::Object(map))
     }
@@ -374,6 +406,21 @@ mod tests {
         assert!(serde_json::from_str::<StrictValue>(&text).is_err());
         let ok = serde_json::from_str::<StrictValue>(r#"{"a": [1, null, true, 2.5, "s"]}"#);
         assert_eq!(ok.unwrap().0, json!({"a": [1, null, true, 2.5, "s"]}));
+    }
+
+    #[test]
+    fn nesting_is_bounded_even_for_built_values() {
+        let mut deep = json!(1);
+        for _ in 0..1000 {
+            deep = json!([deep]);
+        }
+        let err = StrictValue::deserialize(&deep).err().unwrap();
+        assert!(err.to_string().contains("deeper than 128"), "{err}");
+        let mut ok = json!(1);
+        for _ in 0..100 {
+            ok = json!({"a": ok});
+        }
+        assert_eq!(StrictValue::deserialize(&ok).unwrap().0, ok);
     }
 
     #[test]

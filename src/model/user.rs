@@ -85,7 +85,8 @@ pub struct User {
     pub timezone: Option<String>,
     /// The administrative status (`active`).
     pub active: Option<bool>,
-    /// The cleartext password (`password`, write-only): read from requests, never written.
+    /// The cleartext password (`password`, write-only): read from requests, never written. A
+    /// client that must send one adds it to the JSON from [`to_value`](Self::to_value).
     pub password: Option<Password>,
     /// Email addresses (`emails`).
     pub emails: Option<Vec<Email>>,
@@ -316,8 +317,9 @@ impl User {
         self.emails.get_or_insert_with(Vec::new).push(email);
     }
 
-    /// The schema URNs this user is written with.
-    pub fn schemas(&self) -> Vec<&str> {
+    /// The schema URNs this user is written with: [`schemas`](Self::schemas) plus the core URN
+    /// and the URN of each extension present, when missing.
+    pub fn effective_schemas(&self) -> Vec<&str> {
         let present = self
             .enterprise
             .as_ref()
@@ -379,7 +381,7 @@ pub(crate) fn extension_keys(extra: &Map<String, Value>) -> impl Iterator<Item =
 impl Serialize for User {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
-        let schemas = self.schemas();
+        let schemas = self.effective_schemas();
         put(&mut m, "schemas", (!schemas.is_empty()).then_some(&schemas))?;
         put(&mut m, "id", self.id.as_ref())?;
         put(&mut m, "externalId", self.external_id.as_ref())?;
