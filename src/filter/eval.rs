@@ -77,6 +77,7 @@ enum Eval<'s> {
 }
 
 /// An attribute path located: its definitions and the value it names in the data (if any).
+#[derive(Clone, Copy)]
 struct Located<'a, 'v> {
     /// The top-level attribute's definition.
     attr: Option<&'a Attribute>,
@@ -111,12 +112,26 @@ impl<'s> Eval<'s> {
         let mut decided = data.is_none();
         let mut result = is_and;
         let mut node = f;
+        // Chains often test one attribute many times (`userName eq "a" or userName eq "b"…`):
+        // the last comparison's path is located once for all of them.
+        let mut memo: Option<(&AttrPath, Located<'_, '_>)> = None;
         loop {
             let (operand, next) = match (node, is_and) {
                 (Filter::And(l, r), true) | (Filter::Or(l, r), false) => (&**r, Some(&**l)),
                 _ => (node, None),
             };
-            let v = self.eval(operand, if decided { None } else { data })?;
+            let d = if decided { None } else { data };
+            let v = match operand {
+                Filter::Compare(path, op, comp) if !is_null_test(*op, comp) => {
+                    let loc = match memo {
+                        Some((p, loc)) if p.as_str() == path.as_str() => loc,
+                        _ => self.locate(path, data, true)?,
+                    };
+                    memo = Some((path, loc));
+                    self.compare_located(path, loc, *op, comp, d)?
+                }
+                _ => self.eval(operand, d)?,
+            };
             if !decided && v != is_and {
                 (decided, result) = (true, v);
             }
@@ -154,12 +169,24 @@ impl<'s> Eval<'s> {
         comp: &CompValue,
         data: Option<&Value>,
     ) -> Result<bool> {
-        if matches!(comp, CompValue::Null) && matches!(op, CompareOp::Eq | CompareOp::Ne) {
+        if is_null_test(op, comp) {
             // RFC 7643 §2.5: `eq null` is "unassigned", for an attribute of any type.
             let loc = self.locate(path, data, false)?;
             return Ok(data.is_some() && present(loc.value, loc.sub) == (op == CompareOp::Ne));
         }
         let loc = self.locate(path, data, true)?;
+        self.compare_located(path, loc, op, comp, data)
+    }
+
+    /// `path op comp` where `path` is already located; with `data` = `None`, only checks.
+    fn compare_located(
+        self,
+        path: &AttrPath,
+        loc: Located<'_, '_>,
+        op: CompareOp,
+        comp: &CompValue,
+        data: Option<&Value>,
+    ) -> Result<bool> {
         let how = How::new(path, loc.leaf, op, comp)?;
         if data.is_none() {
             return Ok(false);
@@ -241,6 +268,10 @@ impl<'s> Eval<'s> {
         }
         Ok(loc)
     }
+}
+
+fn is_null_test(op: CompareOp, comp: &CompValue) -> bool {
+    matches!(comp, CompValue::Null) && matches!(op, CompareOp::Eq | CompareOp::Ne)
 }
 
 fn sub_name(path: &AttrPath) -> &str {
