@@ -16,6 +16,10 @@ use crate::schema::{Attribute, Returned, SchemaRegistry};
 /// only when `attributes` names it. Names ignore case and may be URN-qualified; naming an
 /// extension's URN selects (or excludes) the whole extension object.
 ///
+/// [`Projection::default()`] (neither list) is what every response without those parameters
+/// needs, including those to `POST`, `PUT` and `PATCH`: it leaves out `never` and `request`
+/// attributes, so a stored `password` is not sent back.
+///
 /// ```
 /// use scimkit::SchemaRegistry;
 /// use scimkit::query::Projection;
