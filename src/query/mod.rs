@@ -140,6 +140,7 @@ pub struct Query {
     sort_by: Option<SortBy>,
     sort_order: SortOrder,
     page: Page,
+    max_results: Option<usize>,
     projection: Projection,
 }
 
@@ -197,6 +198,7 @@ impl Query {
             sort_by,
             sort_order: request.sort_order.unwrap_or_default(),
             page: Page::new(request.start_index, request.count),
+            max_results: None,
             projection: Projection::new(
                 request.attributes.as_deref().unwrap_or(none),
                 request.excluded_attributes.as_deref().unwrap_or(none),
@@ -231,7 +233,7 @@ impl Query {
     /// `count` is absent or larger (RFC 7644 §3.4.2.4).
     #[must_use]
     pub fn with_max_results(mut self, max: usize) -> Self {
-        self.page = self.page.at_most(max);
+        self.max_results = Some(max);
         self
     }
 
@@ -257,9 +259,12 @@ impl Query {
         self.sort_order
     }
 
-    /// The window.
+    /// The window, with the service provider's limit applied.
     pub fn page(&self) -> Page {
-        self.page
+        match self.max_results {
+            Some(max) => self.page.at_most(max),
+            None => self.page,
+        }
     }
 
     /// The projection applied to each returned resource; also what a single-resource `GET`
@@ -288,23 +293,24 @@ impl Query {
             }
         }
         let total = matches.len();
-        let range = self.page.range(total);
+        let page = self.page();
+        let range = page.range(total);
         if let Some(sort_by) = &self.sort_by {
             // `count=0` and a start past the end need only `totalResults`.
             if !range.is_empty() {
                 sort_by.sort(&mut matches, self.sort_order);
             }
         }
-        let page: Vec<Value> = matches
+        let resources: Vec<Value> = matches
             .get(range)
             .unwrap_or_default()
             .iter()
             .map(|r| self.projection.apply(r.borrow(), schemas))
             .collect();
         Ok(ListResponse::page(
-            page,
+            resources,
             u64::try_from(total).unwrap_or(u64::MAX),
-            u64::try_from(self.page.start_index()).unwrap_or(u64::MAX),
+            u64::try_from(page.start_index()).unwrap_or(u64::MAX),
         ))
     }
 

@@ -532,6 +532,10 @@ fn list_filters_sorts_pages_and_projects() {
         .unwrap()
         .with_max_results(3);
     assert_eq!(q.list(&people, &r).unwrap().resources.len(), 1);
+    let q = Query::new()
+        .with_max_results(2)
+        .with_page(Page::new(Some(2), Some(10)));
+    assert_eq!(ids(&q.list(&people, &r).unwrap()), ["b", "c"]);
 }
 
 #[test]
