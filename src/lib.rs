@@ -38,7 +38,10 @@
 
 pub mod compat;
 pub mod error;
+pub mod filter;
 pub mod model;
+pub mod path;
+pub mod query;
 #[cfg(feature = "saml")]
 #[cfg_attr(docsrs, doc(cfg(feature = "saml")))]
 pub mod saml;
@@ -46,10 +49,13 @@ pub mod schema;
 
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
+pub use filter::{CompValue, CompareOp, Filter, FilterError, FilterParser};
 pub use model::{
     EnterpriseUser, ErrorResponse, Group, ListResponse, Meta, Op, PatchOp, PatchOperation,
     SearchRequest, User,
 };
+pub use path::{AttrPath, PatchPath, PathError};
+pub use query::{Projection, Query, SortBy, SortOrder};
 #[cfg(feature = "saml")]
 pub use saml::{
     AttributeStatement, AttributeStatementBuilder, SamlError, SessionTag, StatementReader,

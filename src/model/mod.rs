@@ -64,6 +64,8 @@ pub use multi::{
 pub use patch_op::{Op, PATCH_OP_SCHEMA, PatchOp, PatchOperation, UnknownOp};
 pub use user::{Address, Name, Password, User};
 
+pub(crate) use resource::truncate;
+
 pub use crate::error::ERROR_SCHEMA;
 pub use crate::schema::Schema;
 
