@@ -20,7 +20,9 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod aws;
 pub mod compat;
+pub mod diff;
 pub mod error;
 pub mod model;
 pub mod schema;

@@ -1,0 +1,3 @@
+//! Benchmarks of diff and plan (filled in with the PATCH rendering).
+
+fn main() {}

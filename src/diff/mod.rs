@@ -1,0 +1,3 @@
+//! Differences between resources as SCIM PATCH requests.
+
+pub(crate) mod compute;
