@@ -29,6 +29,10 @@ pub mod schema;
 
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
+pub use model::{
+    EnterpriseUser, ErrorResponse, Group, ListResponse, Meta, Op, PatchOp, PatchOperation,
+    SearchRequest, User,
+};
 pub use schema::SchemaRegistry;
 
 /// The README's examples, compiled and run as doctests.
