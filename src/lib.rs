@@ -24,11 +24,15 @@ pub mod aws;
 pub mod compat;
 pub mod diff;
 pub mod error;
+pub mod filter;
 pub mod model;
+pub mod path;
 pub mod schema;
 
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
+pub use filter::{CompValue, CompareOp, Filter, FilterError, FilterParser};
+pub use path::{AttrPath, PatchPath, PathError};
 pub use model::{
     EnterpriseUser, ErrorResponse, Group, ListResponse, Meta, Op, PatchOp, PatchOperation,
     SearchRequest, User,
