@@ -7,10 +7,12 @@
 
 mod chars;
 mod error;
+mod plan;
 mod validate;
 
 pub use chars::{StringClass, StringProblem};
 pub use error::{AwsError, AwsException};
+pub use plan::{Plan, Upsert};
 pub use validate::{Action, Finding, Normalized};
 
 /// The Identity Center profile: the switches where real deployments differ.

@@ -293,3 +293,135 @@ fn attribute_names_are_case_insensitive_on_input() {
         json!({"userName": "b@example.com", "name": {"givenName": "B", "familyName": "J"}, "displayName": "B J", "externalId": "x"})
     );
 }
+
+const FIXTURE_PUT: &str = include_str!("../../tests/data/aws/jumpcloud_put_user_full.json");
+const FIXTURE_BEFORE: &str = include_str!("../../tests/data/aws/identity_center_user_before.json");
+
+#[test]
+fn rule_82_and_86_jumpcloud_full_put_plans_only_what_aws_accepts() {
+    let put: Value = serde_json::from_str(FIXTURE_PUT).unwrap();
+    let before: Value = serde_json::from_str(FIXTURE_BEFORE).unwrap();
+    let plan = IdentityCenter::jumpcloud()
+        .plan_user(&before, &put)
+        .unwrap();
+    assert_eq!(plan.requests.len(), 1);
+    let ops = serde_json::to_value(&plan.requests[0]).unwrap()["Operations"].clone();
+    assert_eq!(
+        ops,
+        json!([
+            {"op": "replace", "path": "displayName", "value": "Jane Doe"},
+            {"op": "remove", "path": "name.middleName"},
+            {"op": "replace", "path": "name.formatted", "value": "Jane Q Doe"},
+            {"op": "replace", "path": "name.givenName", "value": "Jane"},
+            {"op": "replace", "path": "preferredLanguage", "value": "en-US"},
+            {"op": "replace", "path": "timezone", "value": "America/Denver"},
+            {"op": "replace", "path": "title", "value": "Staff Engineer"},
+            {"op": "replace", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "value": "Platform"},
+            // Attributes only the old user has come last.
+            {"op": "remove", "path": "nickName"},
+            {"op": "remove", "path": "phoneNumbers"}
+        ])
+    );
+    // Nothing AWS refuses: no photos, groups, display, null or empty values, no path-less op.
+    let text = ops.to_string();
+    for refused in ["photos", "groups", "display\"", "null", "\"\"", "[]"] {
+        assert!(!text.contains(refused), "{refused} in {text}");
+    }
+    let dropped: Vec<&str> = plan.findings.iter().map(|f| f.path.as_str()).collect();
+    for path in [
+        "photos",
+        "groups",
+        "emails.display",
+        "phoneNumbers",
+        "addresses",
+    ] {
+        assert!(dropped.contains(&path), "{path} not reported: {dropped:?}");
+    }
+}
+
+#[test]
+fn rule_39_plan_refuses_to_remove_active() {
+    let put: Value = serde_json::from_str(FIXTURE_PUT).unwrap();
+    let before: Value = serde_json::from_str(FIXTURE_BEFORE).unwrap();
+    let mut no_active = put.clone();
+    no_active["active"] = Value::Null;
+    let err = IdentityCenter::new()
+        .plan_user(&before, &no_active)
+        .unwrap_err();
+    assert_eq!(err.scim_type, Some(crate::ScimType::Mutability));
+    let mut invalid = put;
+    invalid["name"] = json!({});
+    let err = IdentityCenter::new()
+        .plan_user(&before, &invalid)
+        .unwrap_err();
+    assert_eq!(err.scim_type, Some(crate::ScimType::InvalidValue));
+    assert!(err.detail.unwrap().contains("rule 23"));
+}
+
+#[test]
+fn rule_45_group_plan_takes_membership_from_the_caller() {
+    let current = json!({"id": "g-1", "displayName": "Ops", "members": [{"value": "a"}]});
+    let desired = json!({"displayName": "Operations", "members": [{"value": "a"}, {"value": "b", "display": "B"}]});
+    let plan = IdentityCenter::new()
+        .plan_group(&current, &desired)
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&plan.requests).unwrap()[0]["Operations"],
+        json!([
+            {"op": "replace", "path": "displayName", "value": "Operations"},
+            {"op": "add", "path": "members", "value": [{"value": "b"}]}
+        ])
+    );
+}
+
+#[test]
+fn rule_62_and_73_upsert_creates_overwrites_or_conflicts() {
+    let ic = IdentityCenter::new();
+    let desired = user();
+    match ic.upsert_user(&desired, &[]).unwrap() {
+        Upsert::Create { body, findings } => {
+            assert_eq!(body, desired);
+            assert!(findings.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+    // Same userName and email, ignoring case: overwrite with a plan.
+    let mut existing = user();
+    existing["id"] = json!("u-1");
+    existing["userName"] = json!("BJensen@Example.com");
+    existing["emails"][0]["value"] = json!("BJENSEN@example.com");
+    existing["title"] = json!("Old");
+    match ic
+        .upsert_user(&desired, std::slice::from_ref(&existing))
+        .unwrap()
+    {
+        Upsert::Overwrite { id, plan } => {
+            assert_eq!(id, "u-1");
+            let ops = serde_json::to_value(&plan.requests).unwrap()[0]["Operations"].clone();
+            assert_eq!(
+                ops,
+                json!([
+                    {"op": "replace", "path": "emails", "value": [{"value": "bjensen@example.com", "type": "work", "primary": true}]},
+                    {"op": "replace", "path": "userName", "value": "bjensen@example.com"},
+                    {"op": "remove", "path": "title"}
+                ])
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Same userName, another email: conflict.
+    existing["emails"][0]["value"] = json!("someone.else@example.com");
+    assert!(matches!(
+        ic.upsert_user(&desired, std::slice::from_ref(&existing))
+            .unwrap(),
+        Upsert::Conflict { id: Some(_), .. }
+    ));
+    // Two matches: ambiguous.
+    assert!(matches!(
+        ic.upsert_user(&desired, &[existing.clone(), existing])
+            .unwrap(),
+        Upsert::Conflict { id: None, .. }
+    ));
+    // A desired user AWS would refuse is an error, not a decision.
+    assert!(ic.upsert_user(&json!({"userName": "x"}), &[]).is_err());
+}

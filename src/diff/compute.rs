@@ -1,8 +1,6 @@
 //! The semantic difference between two resources, one entry per attribute, before it is rendered
 //! as PATCH operations (generic RFC 7644 form, or shaped for a target).
 
-#![allow(dead_code)] // Until the PATCH rendering lands (it needs the `model` PatchOp).
-
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -78,7 +76,7 @@ pub(crate) fn compute<'a>(
     new: &'a Value,
     schemas: &'a SchemaRegistry,
 ) -> Vec<AttrChange<'a>> {
-    let core = core_schema(new, schemas).or_else(|| core_schema(old, schemas));
+    let core = core_of(old, new, schemas);
     let old_entries = entries(old, core, schemas);
     let new_entries = entries(new, core, schemas);
     let mut old_index: HashMap<(Option<String>, String), usize> = old_entries
@@ -112,6 +110,15 @@ pub(crate) fn compute<'a>(
         }
     }
     out
+}
+
+/// The core schema of the resource being diffed: from `new`'s `schemas`, else `old`'s.
+pub(crate) fn core_of<'a>(
+    old: &Value,
+    new: &Value,
+    schemas: &'a SchemaRegistry,
+) -> Option<&'a str> {
+    core_schema(new, schemas).or_else(|| core_schema(old, schemas))
 }
 
 fn fold_name(n: Name<'_>) -> (Option<String>, String) {
