@@ -23,6 +23,7 @@
 pub mod compat;
 pub mod error;
 pub mod model;
+pub mod patch;
 pub mod schema;
 
 pub use compat::Compat;
