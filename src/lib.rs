@@ -22,10 +22,19 @@
 
 pub mod compat;
 pub mod error;
+pub mod filter;
 pub mod model;
 pub mod patch;
+pub mod path;
 pub mod schema;
 
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
+pub use filter::{CompValue, CompareOp, Filter, FilterError, FilterParser};
+pub use path::{AttrPath, PatchPath, PathError};
 pub use schema::SchemaRegistry;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

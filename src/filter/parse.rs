@@ -1,0 +1,290 @@
+//! The filter grammar of RFC 7644 §3.4.2.2 (Figure 1, with erratum 5405: no nested valuePath).
+//!
+//! ```text
+//! FILTER    = attrExp / logExp / valuePath / *1"not" "(" FILTER ")"
+//! valuePath = attrPath "[" valFilter "]"
+//! attrExp   = (attrPath SP "pr") / (attrPath SP compareOp SP compValue)
+//! logExp    = FILTER SP ("and" / "or") SP FILTER
+//! ```
+//!
+//! Precedence is `not` > `and` > `or`; chains fold to the left, iteratively, so only `(`,
+//! `not (` and `[` recurse, each bounded by the depth limit.
+
+use nom::Parser;
+use nom::branch::alt;
+use nom::bytes::complete::tag;
+use nom::character::complete::{char, digit0, digit1, one_of, satisfy};
+use nom::combinator::{opt, recognize};
+
+use super::{CompValue, CompareOp, Filter};
+use crate::filter::ErrorKind;
+use crate::path::AttrPath;
+use crate::path::parse::{PErr, PResult, attr_path, is_attr_name, is_name_char, ws};
+
+/// The recursive part of the parser, with its limits and counters.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Grammar {
+    pub(crate) max_depth: u32,
+    pub(crate) max_terms: u32,
+    /// `Compat::filter_value_path_sub_attribute`.
+    pub(crate) entra_value_path: bool,
+    terms: u32,
+}
+
+impl Default for Grammar {
+    fn default() -> Self {
+        Self::new(super::DEFAULT_MAX_DEPTH, super::DEFAULT_MAX_TERMS, false)
+    }
+}
+
+/// Where a sub-filter is parsed: at the top, or inside a valuePath's brackets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Top,
+    ValuePath,
+}
+
+impl Grammar {
+    pub(crate) fn new(max_depth: u32, max_terms: u32, entra_value_path: bool) -> Self {
+        Self {
+            max_depth,
+            max_terms,
+            entra_value_path,
+            terms: 0,
+        }
+    }
+
+    /// A whole filter: the input must be consumed.
+    pub(crate) fn filter(&mut self, input: &str) -> Result<Filter, PErr> {
+        let i = ws(input);
+        if i.is_empty() {
+            return Err(PErr::at(ErrorKind::Empty, input, input.len()));
+        }
+        let (rest, f) = self.or_expr(i, 0, Ctx::Top)?;
+        match ws(rest) {
+            "" => Ok(f),
+            rest => Err(PErr::token(ErrorKind::ExpectedLogicalOperator, rest)),
+        }
+    }
+
+    /// `valFilter "]"`, the input starting just after a valuePath's `[` at nesting `depth`.
+    pub(crate) fn bracketed<'a>(&mut self, i: &'a str, depth: u32) -> PResult<'a, Filter> {
+        let depth = self.deeper(i, depth)?;
+        let (rest, f) = self.or_expr(i, depth, Ctx::ValuePath)?;
+        match ws(rest).strip_prefix(']') {
+            Some(rest) => Ok((rest, f)),
+            None => Err(PErr::token(ErrorKind::ExpectedCloseBracket, ws(rest))),
+        }
+    }
+
+    fn deeper(&self, i: &str, depth: u32) -> Result<u32, PErr> {
+        match depth.checked_add(1) {
+            Some(d) if d <= self.max_depth => Ok(d),
+            _ => Err(PErr::token(ErrorKind::TooDeep, i)),
+        }
+    }
+
+    fn or_expr<'a>(&mut self, i: &'a str, depth: u32, ctx: Ctx) -> PResult<'a, Filter> {
+        let (mut i, mut acc) = self.and_expr(i, depth, ctx)?;
+        while let Some(rest) = keyword(i, "or") {
+            let (rest, rhs) = self.and_expr(rest, depth, ctx)?;
+            acc = Filter::Or(Box::new(acc), Box::new(rhs));
+            i = rest;
+        }
+        Ok((i, acc))
+    }
+
+    fn and_expr<'a>(&mut self, i: &'a str, depth: u32, ctx: Ctx) -> PResult<'a, Filter> {
+        let (mut i, mut acc) = self.factor(i, depth, ctx)?;
+        while let Some(rest) = keyword(i, "and") {
+            let (rest, rhs) = self.factor(rest, depth, ctx)?;
+            acc = Filter::And(Box::new(acc), Box::new(rhs));
+            i = rest;
+        }
+        Ok((i, acc))
+    }
+
+    /// `"(" FILTER ")"`, `"not" "(" FILTER ")"`, or an attribute expression.
+    fn factor<'a>(&mut self, i: &'a str, depth: u32, ctx: Ctx) -> PResult<'a, Filter> {
+        let i = ws(i);
+        if let Some(inner) = i.strip_prefix('(') {
+            return self.parenthesized(inner, depth, ctx);
+        }
+        if let Some(rest) = keyword_open_paren(i, "not") {
+            let (rest, f) = self.parenthesized(rest, depth, ctx)?;
+            return Ok((rest, Filter::Not(Box::new(f))));
+        }
+        self.attr_exp(i, depth, ctx)
+    }
+
+    fn parenthesized<'a>(&mut self, i: &'a str, depth: u32, ctx: Ctx) -> PResult<'a, Filter> {
+        let depth = self.deeper(i, depth)?;
+        let (rest, f) = self.or_expr(i, depth, ctx)?;
+        match ws(rest).strip_prefix(')') {
+            Some(rest) => Ok((rest, f)),
+            None => Err(PErr::token(ErrorKind::ExpectedCloseParen, ws(rest))),
+        }
+    }
+
+    /// `attrPath SP "pr"`, `attrPath SP compareOp SP compValue`, or `attrPath "[" … "]"`.
+    fn attr_exp<'a>(&mut self, i: &'a str, depth: u32, ctx: Ctx) -> PResult<'a, Filter> {
+        self.terms += 1;
+        if self.terms > self.max_terms {
+            return Err(PErr::token(ErrorKind::TooManyTerms, i));
+        }
+        let (rest, path) = attr_path(i)?;
+        let plain = path.urn().is_none() && path.sub_attribute().is_none();
+        if ctx == Ctx::ValuePath && !plain {
+            return Err(PErr::at(ErrorKind::UnexpectedSubAttribute, i, path.len()));
+        }
+        if let Some(inner) = rest.strip_prefix('[') {
+            if ctx == Ctx::ValuePath {
+                return Err(PErr::token(ErrorKind::NestedValuePath, rest));
+            }
+            if path.sub_attribute().is_some() {
+                return Err(PErr::at(ErrorKind::UnexpectedSubAttribute, i, path.len()));
+            }
+            let (rest, f) = self.bracketed(inner, depth)?;
+            return self.after_value_path(rest, path, f);
+        }
+        let not = is_not(&path);
+        self.condition(rest, path).map_err(|e| {
+            // `not userName pr`: the RFC's `not` takes a parenthesized filter.
+            match e.kind == ErrorKind::ExpectedOperator && not {
+                true => PErr::token(ErrorKind::ExpectedOpenParen, ws(rest)),
+                false => e,
+            }
+        })
+    }
+
+    /// What follows an attribute path: `SP "pr"` or `SP compareOp SP compValue`.
+    fn condition<'a>(&mut self, i: &'a str, path: AttrPath) -> PResult<'a, Filter> {
+        let (rest, op) = operator(i)?;
+        let Some(op) = op else {
+            return Ok((rest, Filter::Present(path)));
+        };
+        let (rest, value) = comp_value(rest)?;
+        Ok((rest, Filter::Compare(path, op, value)))
+    }
+
+    /// Microsoft Entra ID's `emails[type eq "work"].value eq "x"`: with the switch on, read as
+    /// `emails[type eq "work" and value eq "x"]` (one and the same element).
+    fn after_value_path<'a>(&mut self, i: &'a str, path: AttrPath, f: Filter) -> PResult<'a, Filter> {
+        let Some(after_dot) = i.strip_prefix('.') else {
+            return Ok((i, Filter::ValuePath(path, Box::new(f))));
+        };
+        if !self.entra_value_path {
+            return Err(PErr::token(ErrorKind::ValuePathSubAttribute, i));
+        }
+        self.terms += 1;
+        if self.terms > self.max_terms {
+            return Err(PErr::token(ErrorKind::TooManyTerms, i));
+        }
+        let name_len = after_dot.bytes().take_while(|&b| is_name_char(b) || b == b'$').count();
+        let name = &after_dot[..name_len];
+        if !is_attr_name(name) {
+            return Err(PErr::token(ErrorKind::ExpectedSubAttribute, after_dot));
+        }
+        let sub = AttrPath::from_raw(name, 0, 0);
+        let (rest, cond) = self.condition(&after_dot[name_len..], sub)?;
+        let inner = Filter::And(Box::new(f), Box::new(cond));
+        Ok((rest, Filter::ValuePath(path, Box::new(inner))))
+    }
+}
+
+fn is_not(path: &AttrPath) -> bool {
+    path.as_str().eq_ignore_ascii_case("not")
+}
+
+/// A keyword (`and`, `or`) after optional whitespace, ending at a word boundary.
+fn keyword<'a>(i: &'a str, word: &str) -> Option<&'a str> {
+    let i = ws(i);
+    let head = i.get(..word.len())?;
+    let rest = &i[word.len()..];
+    let boundary = rest.bytes().next().is_none_or(|b| !is_name_char(b) && b != b'.');
+    (head.eq_ignore_ascii_case(word) && boundary).then_some(rest)
+}
+
+/// `not` followed by optional whitespace and `(`: returns the input after the `(`.
+fn keyword_open_paren<'a>(i: &'a str, word: &str) -> Option<&'a str> {
+    let head = i.get(..word.len())?;
+    if !head.eq_ignore_ascii_case(word) {
+        return None;
+    }
+    ws(&i[word.len()..]).strip_prefix('(')
+}
+
+/// `SP compareOp` (`Some`) or `SP "pr"` (`None`), any case.
+fn operator(i: &str) -> PResult<'_, Option<CompareOp>> {
+    let word = ws(i);
+    if word.len() == i.len() {
+        return Err(PErr::token(ErrorKind::ExpectedOperator, i));
+    }
+    let len = word.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let op = match word.as_bytes() {
+        [a, b, ..] if len == 2 => match [a.to_ascii_lowercase(), b.to_ascii_lowercase()] {
+            [b'p', b'r'] => Some(None),
+            [b'e', b'q'] => Some(Some(CompareOp::Eq)),
+            [b'n', b'e'] => Some(Some(CompareOp::Ne)),
+            [b'c', b'o'] => Some(Some(CompareOp::Co)),
+            [b's', b'w'] => Some(Some(CompareOp::Sw)),
+            [b'e', b'w'] => Some(Some(CompareOp::Ew)),
+            [b'g', b't'] => Some(Some(CompareOp::Gt)),
+            [b'g', b'e'] => Some(Some(CompareOp::Ge)),
+            [b'l', b't'] => Some(Some(CompareOp::Lt)),
+            [b'l', b'e'] => Some(Some(CompareOp::Le)),
+            _ => None,
+        },
+        _ => None,
+    };
+    match op {
+        Some(op) if !word[2..].starts_with(|c: char| is_name_char(c as u8) || c == '"') => {
+            Ok((&word[2..], op))
+        }
+        _ => Err(PErr::token(ErrorKind::ExpectedOperator, word)),
+    }
+}
+
+/// `SP compValue`, where `compValue = false / null / true / number / string` (JSON, RFC 8259),
+/// with the literal names in any case (ABNF strings are case-insensitive).
+fn comp_value(i: &str) -> PResult<'_, CompValue> {
+    let v = ws(i);
+    if v.len() == i.len() || v.is_empty() {
+        return Err(PErr::token(ErrorKind::ExpectedValue, v));
+    }
+    let (rest, value) = match v.as_bytes()[0] {
+        b'"' => super::lex::string(v)?,
+        b'-' | b'0'..=b'9' => number(v)?,
+        _ => {
+            let len = v.bytes().take_while(u8::is_ascii_alphabetic).count();
+            let value = match &v[..len] {
+                w if w.eq_ignore_ascii_case("true") => CompValue::Bool(true),
+                w if w.eq_ignore_ascii_case("false") => CompValue::Bool(false),
+                w if w.eq_ignore_ascii_case("null") => CompValue::Null,
+                _ => return Err(PErr::token(ErrorKind::ExpectedValue, v)),
+            };
+            (&v[len..], value)
+        }
+    };
+    // A value ends at whitespace, `)`, `]` or the end: `eq 12abc` and `eq "a"b` are errors.
+    match rest.bytes().next() {
+        None | Some(b')' | b']') => Ok((rest, value)),
+        Some(b) if b.is_ascii_whitespace() => Ok((rest, value)),
+        Some(_) if matches!(value, CompValue::Number(_)) => {
+            Err(PErr::at(ErrorKind::InvalidNumber, v, v.len() - rest.len() + 1))
+        }
+        Some(_) => Err(PErr::token(ErrorKind::ExpectedLogicalOperator, rest)),
+    }
+}
+
+/// A JSON number: `[ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ("e" / "E") [ "+" / "-" ] 1*DIGIT ]`.
+fn number(i: &str) -> PResult<'_, CompValue> {
+    let int = alt((tag("0"), recognize((satisfy(|c| c.is_ascii_digit()), digit0))));
+    let frac = (char('.'), digit1);
+    let exp = (one_of("eE"), opt(one_of("+-")), digit1);
+    let lexeme = recognize((opt(char('-')), int, opt(frac), opt(exp))).parse(i);
+    let invalid = || PErr::token(ErrorKind::InvalidNumber, i);
+    let (rest, text): (&str, &str) = lexeme.map_err(|_: nom::Err<PErr>| invalid())?;
+    let n = super::lex::number(text).ok_or_else(invalid)?;
+    Ok((rest, CompValue::Number(n)))
+}
