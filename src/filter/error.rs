@@ -112,7 +112,9 @@ impl SyntaxError {
     pub(crate) fn new(kind: ErrorKind, span: Span, input: &str) -> Self {
         let start = floor_char_boundary(input, span.start.min(input.len()));
         let end = span.end.max(start).min(input.len()).min(start + MAX_FOUND);
-        let found = input.get(start..floor_char_boundary(input, end)).unwrap_or("");
+        let found = input
+            .get(start..floor_char_boundary(input, end))
+            .unwrap_or("");
         Self {
             kind,
             span,

@@ -13,7 +13,9 @@ use crate::path::parse::{PErr, PResult};
 pub(crate) fn string(i: &str) -> PResult<'_, CompValue> {
     let body = &i[1..];
     let bytes = body.as_bytes();
-    let stop = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+    let stop = bytes
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
     match stop.map(|p| bytes[p]) {
         Some(b'"') => {
             let end = stop.unwrap_or(0);
@@ -62,7 +64,9 @@ fn escape(i: &str) -> PResult<'_, char> {
         Some(b'u') => {
             let hi = hex4(&i[2..]).ok_or_else(|| bad(6))?;
             if !(0xD800..0xDC00).contains(&hi) {
-                return char::from_u32(hi).map(|c| (&i[6..], c)).ok_or_else(|| bad(6));
+                return char::from_u32(hi)
+                    .map(|c| (&i[6..], c))
+                    .ok_or_else(|| bad(6));
             }
             let lo = i
                 .get(6..8)

@@ -206,7 +206,11 @@ impl FilterParser {
     pub fn parse(&self, input: &str) -> Result<Filter, FilterError> {
         if input.len() > self.max_len {
             let e = PErr::at(ErrorKind::TooLong, &input[input.len()..], 0);
-            return Err(FilterError::new(e.kind, crate::Span::at(self.max_len), input));
+            return Err(FilterError::new(
+                e.kind,
+                crate::Span::at(self.max_len),
+                input,
+            ));
         }
         let entra = self.compat.filter_value_path_sub_attribute;
         parse::Grammar::new(self.max_depth, self.max_terms, entra)
@@ -304,7 +308,8 @@ fn fmt_chain(f: &mut fmt::Formatter<'_>, node: &Filter) -> fmt::Result {
         Filter::And(..) => !is_or && right,
         _ => false,
     };
-    let operand = |f: &mut fmt::Formatter<'_>, x: &Filter, right: bool| match needs_parens(x, right) {
+    let operand = |f: &mut fmt::Formatter<'_>, x: &Filter, right: bool| match needs_parens(x, right)
+    {
         true => write!(f, "({x})"),
         false => write!(f, "{x}"),
     };

@@ -169,7 +169,12 @@ impl Grammar {
 
     /// Microsoft Entra ID's `emails[type eq "work"].value eq "x"`: with the switch on, read as
     /// `emails[type eq "work" and value eq "x"]` (one and the same element).
-    fn after_value_path<'a>(&mut self, i: &'a str, path: AttrPath, f: Filter) -> PResult<'a, Filter> {
+    fn after_value_path<'a>(
+        &mut self,
+        i: &'a str,
+        path: AttrPath,
+        f: Filter,
+    ) -> PResult<'a, Filter> {
         let Some(after_dot) = i.strip_prefix('.') else {
             return Ok((i, Filter::ValuePath(path, Box::new(f))));
         };
@@ -180,7 +185,10 @@ impl Grammar {
         if self.terms > self.max_terms {
             return Err(PErr::token(ErrorKind::TooManyTerms, i));
         }
-        let name_len = after_dot.bytes().take_while(|&b| is_name_char(b) || b == b'$').count();
+        let name_len = after_dot
+            .bytes()
+            .take_while(|&b| is_name_char(b) || b == b'$')
+            .count();
         let name = &after_dot[..name_len];
         if !is_attr_name(name) {
             return Err(PErr::token(ErrorKind::ExpectedSubAttribute, after_dot));
@@ -201,7 +209,10 @@ fn keyword<'a>(i: &'a str, word: &str) -> Option<&'a str> {
     let i = ws(i);
     let head = i.get(..word.len())?;
     let rest = &i[word.len()..];
-    let boundary = rest.bytes().next().is_none_or(|b| !is_name_char(b) && b != b'.');
+    let boundary = rest
+        .bytes()
+        .next()
+        .is_none_or(|b| !is_name_char(b) && b != b'.');
     (head.eq_ignore_ascii_case(word) && boundary).then_some(rest)
 }
 
@@ -270,16 +281,21 @@ fn comp_value(i: &str) -> PResult<'_, CompValue> {
     match rest.bytes().next() {
         None | Some(b')' | b']') => Ok((rest, value)),
         Some(b) if b.is_ascii_whitespace() => Ok((rest, value)),
-        Some(_) if matches!(value, CompValue::Number(_)) => {
-            Err(PErr::at(ErrorKind::InvalidNumber, v, v.len() - rest.len() + 1))
-        }
+        Some(_) if matches!(value, CompValue::Number(_)) => Err(PErr::at(
+            ErrorKind::InvalidNumber,
+            v,
+            v.len() - rest.len() + 1,
+        )),
         Some(_) => Err(PErr::token(ErrorKind::ExpectedLogicalOperator, rest)),
     }
 }
 
 /// A JSON number: `[ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ("e" / "E") [ "+" / "-" ] 1*DIGIT ]`.
 fn number(i: &str) -> PResult<'_, CompValue> {
-    let int = alt((tag("0"), recognize((satisfy(|c| c.is_ascii_digit()), digit0))));
+    let int = alt((
+        tag("0"),
+        recognize((satisfy(|c| c.is_ascii_digit()), digit0)),
+    ));
     let frac = (char('.'), digit1);
     let exp = (one_of("eE"), opt(one_of("+-")), digit1);
     let lexeme = recognize((opt(char('-')), int, opt(frac), opt(exp))).parse(i);

@@ -426,7 +426,7 @@ impl<'r, 'a> Engine<'r, 'a> {
                 let d = attr.sub(name).ok_or_else(|| {
                     ScimError::invalid_path(format!("no sub-attribute `{}`", clip(name)))
                 })?;
-                element.insert(d.name().to_owned(), conform(&self.compat, d, v, false, 0)?);
+                element.insert(d.name().to_owned(), conform(&self.compat, d, &v, false, 0)?);
             }
         }
         match sub {

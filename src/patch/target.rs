@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::ScimError;
+use crate::path::PatchPath;
 use crate::schema::{AttrType, Attribute, Mutability, Schema, SchemaRegistry};
 
 /// An attribute definition, or, for a resource whose schemas the registry does not know, the
@@ -88,7 +89,7 @@ pub(crate) trait Selector {
     /// The sub-attribute values an element must have to match, when the filter is a
     /// conjunction of `eq` comparisons (`type eq "work"`): the seed of an element created under
     /// [`Compat::create_on_missing_value_path`](crate::Compat::create_on_missing_value_path).
-    fn template(&self) -> Option<Vec<(&str, &Value)>>;
+    fn template(&self) -> Option<Vec<(&str, Value)>>;
 }
 
 /// A resolved PATCH path.
@@ -206,6 +207,29 @@ impl<'a> Resolver<'a> {
             }
         }
         self.resolve(None, key, None)
+    }
+
+    /// Resolves a parsed PATCH path. A path that is exactly an extension URN addresses the
+    /// whole extension object.
+    pub(crate) fn resolve_path(
+        &self,
+        path: &'a PatchPath,
+        filter: Option<&'a dyn Selector>,
+    ) -> Result<Target<'a>, ScimError> {
+        let a = path.attr();
+        if a.sub_attribute().is_none() && path.value_filter().is_none() && a.urn().is_some() {
+            if let Some(ext) = self.extension(a.as_str()) {
+                return Ok(Target {
+                    ext: Some(ext),
+                    attr: None,
+                    filter: None,
+                    sub: None,
+                });
+            }
+        }
+        let mut t = self.resolve(a.urn(), a.name(), a.sub_attribute())?;
+        t.filter = filter;
+        Ok(t)
     }
 
     /// The target of a path that is exactly a schema URN: an extension object, or `None`.

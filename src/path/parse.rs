@@ -151,7 +151,11 @@ fn patch_path(input: &str) -> Result<super::PatchPath, PErr> {
         };
     };
     if attr.sub_attribute().is_some() {
-        return Err(PErr::at(ErrorKind::UnexpectedSubAttribute, input, attr.len()));
+        return Err(PErr::at(
+            ErrorKind::UnexpectedSubAttribute,
+            input,
+            attr.len(),
+        ));
     }
     let (rest, filter) = Grammar::default().bracketed(after, 0)?;
     let sub = match rest.strip_prefix('.') {
