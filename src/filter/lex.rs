@@ -22,7 +22,12 @@ pub(crate) fn string(i: &str) -> PResult<'_, CompValue> {
             Ok((&body[end + 1..], CompValue::String(body[..end].to_owned())))
         }
         Some(b'\\') => unescape(i),
-        _ => Err(PErr::at(ErrorKind::InvalidString, i, i.len())),
+        Some(_) => Err(PErr::at(
+            ErrorKind::InvalidString,
+            &body[stop.unwrap_or(0)..],
+            1,
+        )),
+        None => Err(PErr::at(ErrorKind::InvalidString, i, i.len())),
     }
 }
 
@@ -68,10 +73,10 @@ fn escape(i: &str) -> PResult<'_, char> {
                     .map(|c| (&i[6..], c))
                     .ok_or_else(|| bad(6));
             }
-            let lo = i
-                .get(6..8)
-                .filter(|s| *s == "\\u")
-                .and_then(|_| hex4(&i[8..]))
+            if i.get(6..8) != Some("\\u") {
+                return Err(bad(6));
+            }
+            let lo = hex4(&i[8..])
                 .filter(|lo| (0xDC00..0xE000).contains(lo))
                 .ok_or_else(|| bad(12))?;
             let c = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));

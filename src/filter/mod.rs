@@ -23,8 +23,10 @@
 //! thousands of nested `not`/`[…]` levels is the caller's responsibility.
 
 pub(crate) mod error;
+mod eval;
 mod lex;
 pub(crate) mod parse;
+mod text;
 
 use std::fmt;
 use std::str::FromStr;
@@ -54,18 +56,18 @@ pub const DEFAULT_MAX_LEN: usize = 64 * 1024;
 #[non_exhaustive]
 pub enum Filter {
     /// `a and b`.
-    And(Box<Filter>, Box<Filter>),
+    And(Box<Self>, Box<Self>),
     /// `a or b`.
-    Or(Box<Filter>, Box<Filter>),
+    Or(Box<Self>, Box<Self>),
     /// `not (a)`.
-    Not(Box<Filter>),
+    Not(Box<Self>),
     /// `attr pr`: the attribute has a non-empty value (RFC 7643 §2.5).
     Present(AttrPath),
     /// `attr op value`.
     Compare(AttrPath, CompareOp, CompValue),
     /// `attr[filter]`: some element of a multi-valued attribute matches the whole filter, whose
     /// attribute names are sub-attributes of `attr`.
-    ValuePath(AttrPath, Box<Filter>),
+    ValuePath(AttrPath, Box<Self>),
 }
 
 /// A comparison operator (RFC 7644 §3.4.2.2, Table 3); `pr` is [`Filter::Present`].

@@ -11,10 +11,8 @@
 //! `not (` and `[` recurse, each bounded by the depth limit.
 
 use nom::Parser;
-use nom::branch::alt;
-use nom::bytes::complete::tag;
-use nom::character::complete::{char, digit0, digit1, one_of, satisfy};
-use nom::combinator::{opt, recognize};
+use nom::character::complete::{char, digit1, one_of};
+use nom::combinator::{opt, recognize, verify};
 
 use super::{CompValue, CompareOp, Filter};
 use crate::filter::ErrorKind;
@@ -68,8 +66,9 @@ impl Grammar {
     }
 
     /// `valFilter "]"`, the input starting just after a valuePath's `[` at nesting `depth`.
-    pub(crate) fn bracketed<'a>(&mut self, i: &'a str, depth: u32) -> PResult<'a, Filter> {
-        let depth = self.deeper(i, depth)?;
+    pub(crate) fn bracketed<'a>(&mut self, open: &'a str, depth: u32) -> PResult<'a, Filter> {
+        let depth = self.deeper(open, depth)?;
+        let i = &open[1..];
         let (rest, f) = self.or_expr(i, depth, Ctx::ValuePath)?;
         match ws(rest).strip_prefix(']') {
             Some(rest) => Ok((rest, f)),
@@ -108,17 +107,24 @@ impl Grammar {
     fn factor<'a>(&mut self, i: &'a str, depth: u32, ctx: Ctx) -> PResult<'a, Filter> {
         let i = ws(i);
         if let Some(inner) = i.strip_prefix('(') {
-            return self.parenthesized(inner, depth, ctx);
+            return self.parenthesized(i, inner, depth, ctx);
         }
-        if let Some(rest) = keyword_open_paren(i, "not") {
-            let (rest, f) = self.parenthesized(rest, depth, ctx)?;
+        if let Some(inner) = keyword_open_paren(i, "not") {
+            let (rest, f) = self.parenthesized(i, inner, depth, ctx)?;
             return Ok((rest, Filter::Not(Box::new(f))));
         }
         self.attr_exp(i, depth, ctx)
     }
 
-    fn parenthesized<'a>(&mut self, i: &'a str, depth: u32, ctx: Ctx) -> PResult<'a, Filter> {
-        let depth = self.deeper(i, depth)?;
+    /// `FILTER ")"`, after the `(` or `not (` that starts at `open`.
+    fn parenthesized<'a>(
+        &mut self,
+        open: &'a str,
+        i: &'a str,
+        depth: u32,
+        ctx: Ctx,
+    ) -> PResult<'a, Filter> {
+        let depth = self.deeper(open, depth)?;
         let (rest, f) = self.or_expr(i, depth, ctx)?;
         match ws(rest).strip_prefix(')') {
             Some(rest) => Ok((rest, f)),
@@ -137,14 +143,14 @@ impl Grammar {
         if ctx == Ctx::ValuePath && !plain {
             return Err(PErr::at(ErrorKind::UnexpectedSubAttribute, i, path.len()));
         }
-        if let Some(inner) = rest.strip_prefix('[') {
+        if rest.starts_with('[') {
             if ctx == Ctx::ValuePath {
                 return Err(PErr::token(ErrorKind::NestedValuePath, rest));
             }
             if path.sub_attribute().is_some() {
                 return Err(PErr::at(ErrorKind::UnexpectedSubAttribute, i, path.len()));
             }
-            let (rest, f) = self.bracketed(inner, depth)?;
+            let (rest, f) = self.bracketed(rest, depth)?;
             return self.after_value_path(rest, path, f);
         }
         let not = is_not(&path);
@@ -292,10 +298,7 @@ fn comp_value(i: &str) -> PResult<'_, CompValue> {
 
 /// A JSON number: `[ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ("e" / "E") [ "+" / "-" ] 1*DIGIT ]`.
 fn number(i: &str) -> PResult<'_, CompValue> {
-    let int = alt((
-        tag("0"),
-        recognize((satisfy(|c| c.is_ascii_digit()), digit0)),
-    ));
+    let int = verify(digit1, |d: &str| d == "0" || !d.starts_with('0'));
     let frac = (char('.'), digit1);
     let exp = (one_of("eE"), opt(one_of("+-")), digit1);
     let lexeme = recognize((opt(char('-')), int, opt(frac), opt(exp))).parse(i);

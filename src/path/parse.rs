@@ -144,12 +144,12 @@ fn patch_path(input: &str) -> Result<super::PatchPath, PErr> {
         return Err(PErr::at(ErrorKind::Empty, input, input.len()));
     }
     let (rest, attr) = attr_path(input)?;
-    let Some(after) = rest.strip_prefix('[') else {
+    if !rest.starts_with('[') {
         return match rest.is_empty() {
             true => Ok(super::PatchPath::new(attr, None)),
             false => Err(PErr::token(ErrorKind::ExpectedEnd, rest)),
         };
-    };
+    }
     if attr.sub_attribute().is_some() {
         return Err(PErr::at(
             ErrorKind::UnexpectedSubAttribute,
@@ -157,7 +157,7 @@ fn patch_path(input: &str) -> Result<super::PatchPath, PErr> {
             attr.len(),
         ));
     }
-    let (rest, filter) = Grammar::default().bracketed(after, 0)?;
+    let (rest, filter) = Grammar::default().bracketed(rest, 0)?;
     let sub = match rest.strip_prefix('.') {
         Some(s) if is_attr_name(s) => Some(s),
         Some(s) => return Err(PErr::token(ErrorKind::ExpectedSubAttribute, s)),

@@ -1,0 +1,441 @@
+//! Evaluation of a [`Filter`] against a resource (RFC 7644 §3.4.2.2, RFC 7643 §2), straight
+//! over `serde_json::Value`: no copy of the resource, no allocation per comparison.
+//!
+//! Every comparison is checked against the schema before the data is read, and branches that
+//! `and`/`or` skip are still checked, so whether a filter is rejected never depends on the
+//! resource it meets.
+
+use std::cmp::Ordering;
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use serde_json::{Map, Number, Value};
+
+use super::error::type_error;
+use super::text;
+use super::{CompValue, CompareOp, Filter};
+use crate::error::ScimError;
+use crate::path::AttrPath;
+use crate::schema::{AttrType, Attribute, SchemaRegistry};
+
+type Result<T> = std::result::Result<T, ScimError>;
+
+impl Filter {
+    /// Whether `resource` matches this filter, with attribute definitions from `schemas`.
+    ///
+    /// Names are case-insensitive; strings compare as the attribute's `caseExact` says;
+    /// `gt`/`ge`/`lt`/`le` order strings lexically, numbers numerically and dateTimes
+    /// chronologically; a comparison on a multi-valued attribute holds when any value satisfies
+    /// it (a complex one without sub-attribute compares its `value`s); an unassigned attribute
+    /// (null, `""`, `[]`, `{}`: RFC 7643 §2.5) is `eq null`, not `pr`, and `ne` anything else.
+    ///
+    /// A comparison the attribute's type does not allow (`active gt true`,
+    /// `userName gt 3`, `meta.created eq "yesterday"`) is `400 invalidFilter`.
+    ///
+    /// ```
+    /// use scimkit::{Filter, SchemaRegistry};
+    /// use serde_json::json;
+    ///
+    /// let schemas = SchemaRegistry::default();
+    /// let user = json!({"userName": "bjensen", "active": true,
+    ///                   "emails": [{"value": "bjensen@example.com", "type": "work"}]});
+    /// let f: Filter = r#"USERNAME eq "BJensen" and emails[type eq "work" and value co "@example.com"]"#.parse()?;
+    /// assert!(f.matches(&user, &schemas)?);
+    /// let bad: Filter = "active gt true".parse()?;
+    /// assert_eq!(bad.matches(&user, &schemas).unwrap_err().status, 400);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn matches(&self, resource: &Value, schemas: &SchemaRegistry) -> Result<bool> {
+        Eval::Resource(schemas).eval(self, Some(resource))
+    }
+
+    /// Whether one element of a multi-valued attribute matches this filter, read as a
+    /// valuePath's inner filter (`type eq "work" and primary eq true`): its names are
+    /// sub-attributes of `parent`, whose definitions drive the comparisons (RFC 7643 defaults
+    /// without one). The PATCH applier selects `emails[type eq "work"]` elements with it.
+    ///
+    /// ```
+    /// use scimkit::{Filter, SchemaRegistry};
+    /// use serde_json::json;
+    ///
+    /// let schemas = SchemaRegistry::default();
+    /// let emails = schemas.attribute("emails");
+    /// let f: Filter = r#"type eq "WORK""#.parse()?;
+    /// assert!(f.matches_element(&json!({"type": "work", "value": "a@b.c"}), emails)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn matches_element(&self, element: &Value, parent: Option<&Attribute>) -> Result<bool> {
+        Eval::Element(parent).eval(self, Some(element))
+    }
+}
+
+/// Where attribute names are looked up: in a resource through the registry, or in one element
+/// of a multi-valued attribute through the parent's sub-attributes.
+#[derive(Clone, Copy)]
+enum Eval<'s> {
+    Resource(&'s SchemaRegistry),
+    Element(Option<&'s Attribute>),
+}
+
+/// An attribute path located: its definitions and the value it names in the data (if any).
+struct Located<'a, 'v> {
+    /// The top-level attribute's definition.
+    attr: Option<&'a Attribute>,
+    /// The definition compared against: the sub-attribute's, or the attribute's own.
+    leaf: Option<&'a Attribute>,
+    /// The attribute's value in the data.
+    value: Option<&'v Value>,
+    /// The sub-attribute to read in each element: the path's, or `value` for a complex
+    /// attribute named without one.
+    sub: Option<&'a str>,
+}
+
+impl<'s> Eval<'s> {
+    /// Evaluates `f` on `data`; with `data` = `None`, only checks every comparison's types.
+    fn eval(self, f: &Filter, data: Option<&Value>) -> Result<bool> {
+        match f {
+            Filter::And(..) | Filter::Or(..) => self.chain(f, data),
+            Filter::Not(inner) => Ok(!self.eval(inner, data)? && data.is_some()),
+            Filter::Present(path) => {
+                let loc = self.locate(path, data, false)?;
+                Ok(present(loc.value, path.sub_attribute()))
+            }
+            Filter::Compare(path, op, value) => self.compare(path, *op, value, data),
+            Filter::ValuePath(path, inner) => self.value_path(path, inner, data),
+        }
+    }
+
+    /// An `and`/`or` chain, walked along its left spine without recursion. Once the result is
+    /// known the remaining operands are only checked.
+    fn chain(self, f: &Filter, data: Option<&Value>) -> Result<bool> {
+        let is_and = matches!(f, Filter::And(..));
+        let mut decided = data.is_none();
+        let mut result = is_and;
+        let mut node = f;
+        loop {
+            let (operand, next) = match (node, is_and) {
+                (Filter::And(l, r), true) | (Filter::Or(l, r), false) => (&**r, Some(&**l)),
+                _ => (node, None),
+            };
+            let v = self.eval(operand, if decided { None } else { data })?;
+            if !decided && v != is_and {
+                (decided, result) = (true, v);
+            }
+            match next {
+                Some(l) => node = l,
+                None => return Ok(result && data.is_some()),
+            }
+        }
+    }
+
+    fn value_path(self, path: &AttrPath, inner: &Filter, data: Option<&Value>) -> Result<bool> {
+        let loc = self.locate(path, data, false)?;
+        let elements = Eval::Element(loc.attr);
+        let items = match loc.value {
+            Some(Value::Array(items)) => items.as_slice(),
+            Some(v) => std::slice::from_ref(v),
+            None => &[],
+        };
+        for item in items {
+            if elements.eval(inner, Some(item))? {
+                return Ok(true);
+            }
+        }
+        // Nothing matched: still check the inner filter, if no element did.
+        if items.is_empty() {
+            elements.eval(inner, None)?;
+        }
+        Ok(false)
+    }
+
+    fn compare(
+        self,
+        path: &AttrPath,
+        op: CompareOp,
+        comp: &CompValue,
+        data: Option<&Value>,
+    ) -> Result<bool> {
+        if matches!(comp, CompValue::Null) && matches!(op, CompareOp::Eq | CompareOp::Ne) {
+            // RFC 7643 §2.5: `eq null` is "unassigned", for an attribute of any type.
+            let loc = self.locate(path, data, false)?;
+            return Ok(data.is_some() && present(loc.value, loc.sub) == (op == CompareOp::Ne));
+        }
+        let loc = self.locate(path, data, true)?;
+        let how = How::new(path, loc.leaf, op, comp)?;
+        if data.is_none() {
+            return Ok(false);
+        }
+        let mut any = false;
+        let mut seen = false;
+        for_each_value(loc.value, loc.sub, |v| {
+            if is_unassigned(v) {
+                return false;
+            }
+            seen = true;
+            any = how.test(v, op, comp);
+            any
+        });
+        // An unassigned attribute is null, which is `ne` any non-null value (RFC 7643 §2.5).
+        Ok(any || (!seen && op == CompareOp::Ne))
+    }
+
+    /// Finds the definitions and the data for `path`. With `for_compare`, a complex attribute
+    /// named without sub-attribute stands for its `value` sub-attribute.
+    fn locate<'a, 'v>(
+        self,
+        path: &'a AttrPath,
+        data: Option<&'v Value>,
+        for_compare: bool,
+    ) -> Result<Located<'a, 'v>>
+    where
+        's: 'a,
+    {
+        let (name, sub) = (path.name(), path.sub_attribute());
+        let (attr, leaf, container) = match self {
+            Eval::Element(parent) => {
+                let attr = parent.and_then(|p| p.sub_attribute(name));
+                (attr, attr, data)
+            }
+            Eval::Resource(schemas) => {
+                let resolved = schemas.resolve_parts(path.urn(), name, sub).or_else(|| {
+                    schemas
+                        .resolve_parts(path.urn(), name, None)
+                        .filter(|_| sub.is_some())
+                });
+                let container = match (resolved, path.urn()) {
+                    (Some(r), _) if r.extension => r.schema.and_then(|s| get(data, s.id(), s.id())),
+                    (Some(_), _) | (None, None) => data,
+                    (None, Some(urn)) if schemas.schema(urn).is_some() => data,
+                    (None, Some(urn)) => get(data, urn, urn),
+                };
+                let attr = resolved.map(|r| r.attribute);
+                let leaf = resolved.and_then(|r| match sub {
+                    Some(_) => r.sub_attribute,
+                    None => Some(r.attribute),
+                });
+                (attr, leaf, container)
+            }
+        };
+        let value = match container {
+            // A scalar element of a simple multi-valued attribute is its own `value`.
+            Some(v) if !v.is_object() && matches!(self, Eval::Element(_)) => {
+                name.eq_ignore_ascii_case("value").then_some(v)
+            }
+            c => get(c, attr.map_or(name, Attribute::name), name),
+        };
+        let mut loc = Located {
+            attr,
+            leaf,
+            value,
+            sub: sub.map(|_| sub_name(path)),
+        };
+        if for_compare && sub.is_none() && leaf.is_none_or(|a| a.kind() == AttrType::Complex) {
+            let value_def = leaf.and_then(|a| a.sub_attribute("value"));
+            if leaf.is_some() && value_def.is_none() {
+                return Err(type_error(format_args!(
+                    "`{path}` is complex: compare one of its sub-attributes"
+                )));
+            }
+            if leaf.is_some() || value.is_some_and(holds_objects) {
+                (loc.leaf, loc.sub) = (value_def, Some("value"));
+            }
+        }
+        Ok(loc)
+    }
+}
+
+fn sub_name(path: &AttrPath) -> &str {
+    path.sub_attribute().unwrap_or("")
+}
+
+fn holds_objects(v: &Value) -> bool {
+    match v {
+        Value::Object(_) => true,
+        Value::Array(items) => items.iter().any(Value::is_object),
+        _ => false,
+    }
+}
+
+/// `obj[key]`: the exact (canonical) name first, then any case.
+fn get<'v>(v: Option<&'v Value>, canonical: &str, name: &str) -> Option<&'v Value> {
+    get_in(v?.as_object()?, canonical, name)
+}
+
+fn get_in<'v>(obj: &'v Map<String, Value>, canonical: &str, name: &str) -> Option<&'v Value> {
+    obj.get(canonical).or_else(|| {
+        obj.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
+}
+
+/// Calls `f` on each value the path names (each element of an array, its `sub` when given)
+/// until it returns true.
+fn for_each_value(v: Option<&Value>, sub: Option<&str>, mut f: impl FnMut(&Value) -> bool) {
+    let mut visit = |item: &Value| match sub {
+        Some(sub) => match item.as_object().and_then(|o| get_in(o, sub, sub)) {
+            Some(Value::Array(values)) => values.iter().any(&mut f),
+            Some(v) => f(v),
+            None => false,
+        },
+        None => f(item),
+    };
+    match v {
+        Some(Value::Array(items)) => {
+            items.iter().any(visit);
+        }
+        Some(v) => {
+            visit(v);
+        }
+        None => {}
+    }
+}
+
+/// RFC 7643 §2.5: null, an empty string, an empty array or an empty object is unassigned.
+fn is_unassigned(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
+/// `pr`: some value the path names is assigned.
+fn present(v: Option<&Value>, sub: Option<&str>) -> bool {
+    let mut found = false;
+    for_each_value(v, sub, |v| {
+        found = !is_unassigned(v);
+        found
+    });
+    found
+}
+
+/// How a comparison is carried out, decided from the definition and the literal alone.
+enum How {
+    Bool,
+    Number,
+    Str {
+        case_exact: bool,
+    },
+    DateTime(DateTime<FixedOffset>),
+    /// No definition: by the JSON type of each value (strings case-insensitive, RFC 7643 §2.2).
+    Untyped,
+}
+
+impl How {
+    fn new(
+        path: &AttrPath,
+        def: Option<&Attribute>,
+        op: CompareOp,
+        comp: &CompValue,
+    ) -> Result<Self> {
+        use CompareOp::{Co, Eq, Ew, Ne, Sw};
+        let ordering = !matches!(op, Eq | Ne | Co | Sw | Ew);
+        let substring = matches!(op, Co | Sw | Ew);
+        let invalid = |why: &str| Err(type_error(format_args!("`{path} {op} {comp}`: {why}")));
+        match comp {
+            CompValue::Null => return invalid("null only compares with eq or ne"),
+            CompValue::Bool(_) if matches!(op, Eq | Ne) => {}
+            CompValue::Bool(_) => return invalid("booleans only compare with eq or ne"),
+            CompValue::Number(_) if substring => return invalid("co, sw and ew need a string"),
+            _ => {}
+        }
+        let Some(def) = def else {
+            return Ok(Self::Untyped);
+        };
+        let want = |ok: bool, how: Self, what: &str| if ok { Ok(how) } else { invalid(what) };
+        let is_str = matches!(comp, CompValue::String(_));
+        match def.kind() {
+            AttrType::Boolean => want(
+                matches!(comp, CompValue::Bool(_)) && !ordering,
+                Self::Bool,
+                "the attribute is a boolean (eq, ne with true or false)",
+            ),
+            AttrType::Integer | AttrType::Decimal => want(
+                matches!(comp, CompValue::Number(_)),
+                Self::Number,
+                "the attribute is a number",
+            ),
+            AttrType::Binary => want(
+                is_str && !ordering,
+                Self::Str { case_exact: true },
+                "the attribute is binary (eq, ne, co, sw, ew with a string)",
+            ),
+            AttrType::DateTime => match comp {
+                CompValue::String(_) if substring => Ok(Self::Str {
+                    case_exact: def.case_exact(),
+                }),
+                CompValue::String(s) => match parse_datetime(s) {
+                    Some(t) => Ok(Self::DateTime(t)),
+                    None => invalid("the attribute is a dateTime and the value is not one"),
+                },
+                _ => invalid("the attribute is a dateTime (compare with a quoted dateTime)"),
+            },
+            AttrType::String | AttrType::Reference | AttrType::Complex => want(
+                is_str,
+                Self::Str {
+                    case_exact: def.case_exact(),
+                },
+                "the attribute is a string",
+            ),
+        }
+    }
+
+    /// Whether the data value `v` satisfies `v op comp`. A value of another JSON type than the
+    /// attribute's does not match.
+    fn test(&self, v: &Value, op: CompareOp, comp: &CompValue) -> bool {
+        match (self, v, comp) {
+            (Self::Str { case_exact }, Value::String(s), CompValue::String(c)) => {
+                text::compare(s, c, op, *case_exact)
+            }
+            (Self::DateTime(t), Value::String(s), _) => {
+                parse_datetime(s).is_some_and(|d| ordered(d.cmp(t), op))
+            }
+            (Self::Bool | Self::Untyped, Value::Bool(b), CompValue::Bool(c)) => {
+                (b == c) == (op == CompareOp::Eq)
+            }
+            (Self::Number | Self::Untyped, Value::Number(n), CompValue::Number(c)) => {
+                cmp_numbers(n, c).is_some_and(|o| ordered(o, op))
+            }
+            (Self::Untyped, Value::String(s), CompValue::String(c)) => {
+                text::compare(s, c, op, false)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Whether an ordering satisfies an ordering or equality operator.
+pub(super) fn ordered(o: Ordering, op: CompareOp) -> bool {
+    match op {
+        CompareOp::Eq => o.is_eq(),
+        CompareOp::Ne => o.is_ne(),
+        CompareOp::Gt => o.is_gt(),
+        CompareOp::Ge => o.is_ge(),
+        CompareOp::Lt => o.is_lt(),
+        CompareOp::Le => o.is_le(),
+        CompareOp::Co | CompareOp::Sw | CompareOp::Ew => false,
+    }
+}
+
+fn cmp_numbers(a: &Number, b: &Number) -> Option<Ordering> {
+    let int = |n: &Number| {
+        n.as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+    };
+    match (int(a), int(b)) {
+        (Some(x), Some(y)) => Some(x.cmp(&y)),
+        _ => a.as_f64()?.partial_cmp(&b.as_f64()?),
+    }
+}
+
+/// An `xsd:dateTime` (RFC 7643 §2.3.5): RFC 3339 with any offset, or without one (read as UTC).
+fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(s).ok().or_else(|| {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+            .ok()
+            .map(|n| n.and_utc().fixed_offset())
+    })
+}
