@@ -31,11 +31,12 @@ pub mod schema;
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
 pub use filter::{CompValue, CompareOp, Filter, FilterError, FilterParser};
-pub use path::{AttrPath, PatchPath, PathError};
 pub use model::{
     EnterpriseUser, ErrorResponse, Group, ListResponse, Meta, Op, PatchOp, PatchOperation,
     SearchRequest, User,
 };
+pub use patch::{PatchOutcome, Patcher};
+pub use path::{AttrPath, PatchPath, PathError};
 pub use schema::SchemaRegistry;
 
 /// The README's examples, compiled and run as doctests.

@@ -49,12 +49,15 @@ mod target;
 mod undo;
 mod value;
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use self::ops::{Engine, Kind};
 use self::target::Selector;
 use crate::compat::Compat;
 use crate::error::ScimError;
+use crate::model::{Group, Op, PatchOp, User};
 use crate::path::PatchPath;
 use crate::schema::SchemaRegistry;
 
@@ -103,6 +106,75 @@ impl<'s> Patcher<'s> {
         self
     }
 
+    /// Applies `op` to `resource`, all or nothing: on error the resource is unchanged.
+    ///
+    /// ```
+    /// use scimkit::{PatchOp, Patcher, SchemaRegistry};
+    /// use serde_json::json;
+    ///
+    /// let schemas = SchemaRegistry::default();
+    /// let mut group = json!({
+    ///     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+    ///     "id": "e9e30dba", "displayName": "Tour Guides",
+    ///     "members": [{"value": "2819c223", "display": "Babs Jensen"}]
+    /// });
+    /// let op: PatchOp = serde_json::from_value(json!({
+    ///     "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    ///     "Operations": [
+    ///         {"op": "Add", "path": "members", "value": [{"value": "2819c223"}]},
+    ///         {"op": "remove", "path": "members[value eq \"2819c223\"]"}
+    ///     ]
+    /// }))?;
+    /// let outcome = Patcher::new(&schemas).apply(&op, &mut group)?;
+    /// assert!(outcome.changed);
+    /// assert!(group.get("members").is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply(&self, op: &PatchOp, resource: &mut Value) -> Result<PatchOutcome, ScimError> {
+        self.run(
+            resource,
+            op.operations.iter().map(|o| {
+                let kind = match o.op {
+                    Op::Add => Kind::Add,
+                    Op::Remove => Kind::Remove,
+                    Op::Replace => Kind::Replace,
+                };
+                (kind, o.path.as_deref(), o.value.as_ref())
+            }),
+        )
+    }
+
+    /// [`apply`](Self::apply) to a typed [`User`]; a result that is no longer a valid User is
+    /// `400 invalidValue`, and the user is then unchanged.
+    pub fn apply_to_user(&self, op: &PatchOp, user: &mut User) -> Result<PatchOutcome, ScimError> {
+        self.apply_typed(op, user)
+    }
+
+    /// [`apply`](Self::apply) to a typed [`Group`]; a result that is no longer a valid Group
+    /// is `400 invalidValue`, and the group is then unchanged.
+    pub fn apply_to_group(
+        &self,
+        op: &PatchOp,
+        group: &mut Group,
+    ) -> Result<PatchOutcome, ScimError> {
+        self.apply_typed(op, group)
+    }
+
+    fn apply_typed<T: Serialize + DeserializeOwned>(
+        &self,
+        op: &PatchOp,
+        typed: &mut T,
+    ) -> Result<PatchOutcome, ScimError> {
+        let mut v = serde_json::to_value(&*typed)?;
+        let outcome = self.apply(op, &mut v)?;
+        if outcome.changed {
+            *typed = serde_json::from_value(v).map_err(|e| {
+                ScimError::invalid_value(format!("the patched resource is not valid: {e}"))
+            })?;
+        }
+        Ok(outcome)
+    }
+
     /// Applies operations given as (kind, path, value), all or nothing.
     pub(crate) fn run<'o, I>(&self, resource: &mut Value, ops: I) -> Result<PatchOutcome, ScimError>
     where
@@ -141,6 +213,90 @@ impl<'s> Patcher<'s> {
         Ok(PatchOutcome {
             changed: !engine.log.is_empty(),
         })
+    }
+}
+
+impl PatchOp {
+    /// Applies this request to `resource` with strict RFC 7644 semantics, all or nothing
+    /// (see the [module docs](crate::patch) for the rules and errors).
+    ///
+    /// ```
+    /// use scimkit::{PatchOp, PatchOperation, SchemaRegistry};
+    /// use serde_json::json;
+    ///
+    /// let mut user = json!({
+    ///     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+    ///     "userName": "bjensen",
+    ///     "emails": [{"value": "bjensen@example.com", "type": "work"}]
+    /// });
+    /// let op = PatchOp::new(vec![
+    ///     PatchOperation::replace(r#"emails[type eq "work"].value"#, "babs@example.com"),
+    ///     PatchOperation::replace("active", false),
+    /// ]);
+    /// op.apply(&mut user, &SchemaRegistry::default())?;
+    /// assert_eq!(user["emails"][0]["value"], "babs@example.com");
+    /// assert_eq!(user["active"], false);
+    ///
+    /// // A failing request changes nothing.
+    /// let bad = PatchOp::new(vec![
+    ///     PatchOperation::replace("displayName", "Babs"),
+    ///     PatchOperation::remove("userName"), // required: 400 mutability
+    /// ]);
+    /// let err = bad.apply(&mut user, &SchemaRegistry::default()).unwrap_err();
+    /// assert_eq!(err.status, 400);
+    /// assert!(user.get("displayName").is_none());
+    /// # Ok::<(), scimkit::ScimError>(())
+    /// ```
+    pub fn apply(&self, resource: &mut Value, schemas: &SchemaRegistry) -> Result<(), ScimError> {
+        Patcher::new(schemas).apply(self, resource).map(drop)
+    }
+
+    /// [`apply`](Self::apply), tolerating the IdP deviations `compat` switches on.
+    ///
+    /// ```
+    /// use scimkit::{Compat, PatchOp, SchemaRegistry};
+    /// use serde_json::json;
+    ///
+    /// // Microsoft Entra ID: capitalised op, boolean as a string.
+    /// let op: PatchOp = serde_json::from_str(r#"{
+    ///     "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    ///     "Operations": [{"op": "Replace", "path": "active", "value": "False"}]
+    /// }"#)?;
+    /// let mut user = json!({"userName": "bjensen", "active": true});
+    /// let schemas = SchemaRegistry::default();
+    /// assert!(op.apply(&mut user, &schemas).is_err());
+    /// op.apply_with(&mut user, &schemas, &Compat::entra())?;
+    /// assert_eq!(user["active"], false);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_with(
+        &self,
+        resource: &mut Value,
+        schemas: &SchemaRegistry,
+        compat: &Compat,
+    ) -> Result<(), ScimError> {
+        Patcher::new(schemas)
+            .compat(*compat)
+            .apply(self, resource)
+            .map(drop)
+    }
+
+    /// Applies this request to a typed [`User`] (see [`Patcher::apply_to_user`]).
+    pub fn apply_to_user(
+        &self,
+        user: &mut User,
+        schemas: &SchemaRegistry,
+    ) -> Result<PatchOutcome, ScimError> {
+        Patcher::new(schemas).apply_to_user(self, user)
+    }
+
+    /// Applies this request to a typed [`Group`] (see [`Patcher::apply_to_group`]).
+    pub fn apply_to_group(
+        &self,
+        group: &mut Group,
+        schemas: &SchemaRegistry,
+    ) -> Result<PatchOutcome, ScimError> {
+        Patcher::new(schemas).apply_to_group(self, group)
     }
 }
 

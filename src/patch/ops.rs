@@ -208,34 +208,35 @@ impl<'r, 'a> Engine<'r, 'a> {
         let Some(Some(key)) = self.find_holder(Some(ext))? else {
             return Ok(());
         };
-        if let Some(Value::Object(obj)) = self.root_map()?.get(&key) {
-            if let Some(a) = ext
+        if let Some(Value::Object(obj)) = self.root_map()?.get(&key)
+            && let Some(a) = ext
                 .attributes()
                 .iter()
                 .find(|a| a.required() && get_ci(obj, a.name()).is_some_and(|v| !v.is_null()))
-            {
-                return Err(ScimError::mutability(format!(
-                    "`{}` is required and cannot be removed",
-                    a.name()
-                )));
-            }
+        {
+            return Err(ScimError::mutability(format!(
+                "`{}` is required and cannot be removed",
+                a.name()
+            )));
         }
         self.unset(&Place::root(), &key)?;
         let root = self.root_map()?;
-        if let Some(skey) = key_ci(root, "schemas").map(str::to_owned) {
-            if let Some(Value::Array(list)) = root.get(&skey) {
-                let hits: Vec<usize> = list
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, u)| u.as_str().is_some_and(|u| u.eq_ignore_ascii_case(ext.id())))
-                    .map(|(i, _)| i)
-                    .collect();
-                if !hits.is_empty() {
-                    self.take(Place::attr(None, &skey), &hits)?;
-                }
-            }
+        let Some(skey) = key_ci(root, "schemas").map(str::to_owned) else {
+            return Ok(());
+        };
+        let hits: Vec<usize> = match root.get(&skey) {
+            Some(Value::Array(list)) => list
+                .iter()
+                .enumerate()
+                .filter(|(_, u)| u.as_str().is_some_and(|u| u.eq_ignore_ascii_case(ext.id())))
+                .map(|(i, _)| i)
+                .collect(),
+            _ => Vec::new(),
+        };
+        if hits.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        self.take(Place::attr(None, &skey), &hits)
     }
 
     // ---- add / replace at a path ----

@@ -9,10 +9,7 @@ use crate::schema::Attribute;
 
 impl Selector for Filter {
     fn select(&self, element: &Value, parent: Option<&Attribute>) -> Result<bool, ScimError> {
-        let _ = (element, parent);
-        Err(ScimError::invalid_path(
-            "value filters in PATCH paths await the filter evaluator",
-        ))
+        self.matches_element(element, parent)
     }
 
     fn template(&self) -> Option<Vec<(&str, Value)>> {

@@ -217,15 +217,17 @@ impl<'a> Resolver<'a> {
         filter: Option<&'a dyn Selector>,
     ) -> Result<Target<'a>, ScimError> {
         let a = path.attr();
-        if a.sub_attribute().is_none() && path.value_filter().is_none() && a.urn().is_some() {
-            if let Some(ext) = self.extension(a.as_str()) {
-                return Ok(Target {
-                    ext: Some(ext),
-                    attr: None,
-                    filter: None,
-                    sub: None,
-                });
-            }
+        if a.sub_attribute().is_none()
+            && path.value_filter().is_none()
+            && a.urn().is_some()
+            && let Some(ext) = self.extension(a.as_str())
+        {
+            return Ok(Target {
+                ext: Some(ext),
+                attr: None,
+                filter: None,
+                sub: None,
+            });
         }
         let mut t = self.resolve(a.urn(), a.name(), a.sub_attribute())?;
         t.filter = filter;

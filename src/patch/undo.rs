@@ -120,10 +120,6 @@ impl UndoLog {
         self.entries.is_empty()
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.entries.len()
-    }
-
     /// Undoes every edit after the first `keep`, newest first.
     pub(crate) fn rollback_to(&mut self, root: &mut Value, keep: usize) {
         while self.entries.len() > keep {
