@@ -26,6 +26,7 @@ pub mod diff;
 pub mod error;
 pub mod filter;
 pub mod model;
+pub mod patch;
 pub mod path;
 pub mod schema;
 
@@ -36,6 +37,7 @@ pub use model::{
     EnterpriseUser, ErrorResponse, Group, ListResponse, Meta, Op, PatchOp, PatchOperation,
     SearchRequest, User,
 };
+pub use patch::{PatchOutcome, Patcher};
 pub use path::{AttrPath, PatchPath, PathError};
 pub use schema::SchemaRegistry;
 
