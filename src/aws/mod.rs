@@ -7,11 +7,13 @@
 
 mod chars;
 mod error;
+mod filter;
 mod plan;
 mod validate;
 
 pub use chars::{StringClass, StringProblem};
 pub use error::{AwsError, AwsException};
+pub use filter::{Endpoint, FilterRejection};
 pub use plan::{Plan, Upsert};
 pub use validate::{Action, Finding, Normalized};
 
