@@ -71,10 +71,14 @@ struct Entry_<'a> {
 
 /// The differences between `old` and `new`, in the order of `new`'s attributes, then the
 /// attributes only `old` has. readOnly attributes and `schemas` are left out.
+///
+/// Attributes for which `opaque` holds are not diffed element by element: when their raw values
+/// differ they get a `Replace(Value::Null)` marker, for a caller that diffs them its own way.
 pub(crate) fn compute<'a>(
     old: &'a Value,
     new: &'a Value,
     schemas: &'a SchemaRegistry,
+    opaque: &dyn Fn(Name<'_>) -> bool,
 ) -> Vec<AttrChange<'a>> {
     let core = core_of(old, new, schemas);
     let old_entries = entries(old, core, schemas);
@@ -89,7 +93,12 @@ pub(crate) fn compute<'a>(
         let o = old_index
             .remove(&fold_name(n.name))
             .map(|i| old_entries[i].value);
-        if let Some(change) = attribute(n.attr, o, Some(n.value)) {
+        let change = if opaque(n.name) {
+            (o != Some(n.value)).then_some(Change::Replace(Value::Null))
+        } else {
+            attribute(n.attr, o, Some(n.value))
+        };
+        if let Some(change) = change {
             out.push(AttrChange {
                 name: n.name,
                 attr: n.attr,
@@ -101,7 +110,12 @@ pub(crate) fn compute<'a>(
     gone.sort_unstable();
     for i in gone {
         let o = &old_entries[i];
-        if let Some(change) = attribute(o.attr, Some(o.value), None) {
+        let change = if opaque(o.name) {
+            Some(Change::Replace(Value::Null))
+        } else {
+            attribute(o.attr, Some(o.value), None)
+        };
+        if let Some(change) = change {
             out.push(AttrChange {
                 name: o.name,
                 attr: o.attr,
@@ -403,30 +417,40 @@ fn elements<'a>(
         Some((s, if fold { fold_str(s) } else { Cow::Borrowed(s) }))
     };
     let replace = || Some(Change::Replace(cleaned(&new, attr)));
-    let mut old_map: HashMap<Cow<'a, str>, usize> = HashMap::with_capacity(old.len());
+    // One map for both sides: key → (index in `old`, seen in `new`), one hash lookup per element.
+    let mut map: HashMap<Cow<'a, str>, (Option<usize>, bool)> =
+        HashMap::with_capacity(old.len() + new.len() / 8);
     let mut old_keys: Vec<&'a str> = Vec::with_capacity(old.len());
     for (i, v) in old.iter().enumerate() {
         let Some((raw, folded)) = key_of(v) else {
             return replace();
         };
-        if old_map.insert(folded, i).is_some() {
+        if map.insert(folded, (Some(i), false)).is_some() {
             return replace();
         }
         old_keys.push(raw);
     }
     let mut kept = vec![false; old.len()];
     let mut added = Vec::new();
-    let mut seen: HashMap<Cow<'a, str>, ()> = HashMap::with_capacity(new.len());
     for v in &new {
         let Some((_, folded)) = key_of(v) else {
             return replace();
         };
-        match seen.entry(folded) {
-            Entry::Occupied(_) => return replace(),
-            Entry::Vacant(slot) => match old_map.get(slot.key()) {
-                Some(&i) if same_element(old[i], v, attr) => kept[i] = true,
-                _ => added.extend(clean_single(v, Some(attr))),
-            },
+        match map.entry(folded) {
+            Entry::Occupied(mut slot) => {
+                let (old_index, seen) = slot.get_mut();
+                if std::mem::replace(seen, true) {
+                    return replace();
+                }
+                match *old_index {
+                    Some(i) if same_element(old[i], v, attr) => kept[i] = true,
+                    _ => added.extend(clean_single(v, Some(attr))),
+                }
+            }
+            Entry::Vacant(slot) => {
+                slot.insert((None, true));
+                added.extend(clean_single(v, Some(attr)));
+            }
         }
     }
     let removed: Vec<&'a str> = old_keys

@@ -54,7 +54,7 @@ pub use plan::{Target, plan};
 /// empty (no operations) when the two are equivalent. An attribute name that cannot be written
 /// as a PATCH path is `400 invalidPath`.
 pub fn diff(old: &Value, new: &Value, schemas: &SchemaRegistry) -> Result<PatchOp, ScimError> {
-    let changes = compute::compute(old, new, schemas);
+    let changes = compute::compute(old, new, schemas, &|_| false);
     Ok(PatchOp::new(generic_ops(&changes)?))
 }
 

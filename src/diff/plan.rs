@@ -158,13 +158,12 @@ pub fn plan(
     target: &Target,
 ) -> Result<Vec<PatchOp>, ScimError> {
     let core = compute::core_of(old, new, schemas);
-    let changes: Vec<AttrChange<'_>> = compute::compute(old, new, schemas)
+    let listed = |n: Name<'_>| Target::listed(&target.value_list_attributes, n);
+    let changes: Vec<AttrChange<'_>> = compute::compute(old, new, schemas, &listed)
         .into_iter()
         .filter(|c| target.may_modify(core, c.name))
         .collect();
-    let (lists, others): (Vec<_>, Vec<_>) = changes
-        .into_iter()
-        .partition(|c| Target::listed(&target.value_list_attributes, c.name));
+    let (lists, others): (Vec<_>, Vec<_>) = changes.into_iter().partition(|c| listed(c.name));
     for c in &others {
         if c.change == Change::Unset && Target::listed(&target.unremovable, c.name) {
             return Err(ScimError::mutability(format!(
