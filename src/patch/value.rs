@@ -2,7 +2,7 @@
 //! spelling of names, and the identity of multi-valued values.
 
 use std::collections::HashSet;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
 use serde_json::{Map, Value};
 
@@ -270,28 +270,99 @@ fn fold_eq(a: &str, b: &str) -> bool {
         .eq(b.chars().flat_map(char::to_lowercase))
 }
 
-fn ident<'v>(attr: Def<'_>, v: &'v Value) -> Option<Ident<'v>> {
-    if attr.is_complex() {
-        let value = attr.sub("value")?;
-        let s = get_ci_obj(v, "value")?.as_str()?;
-        Some(Ident {
-            s,
-            fold: !value.case_exact(),
-        })
-    } else {
-        Some(Ident {
-            s: v.as_str()?,
-            fold: !attr.case_exact(),
-        })
+/// A word-at-a-time multiplicative hash, seeded per request from the process's random state
+/// so that colliding member ids cannot be precomputed; SipHash cost more than the whole
+/// append on large groups.
+#[derive(Debug, Clone, Copy)]
+struct Seeded(u64);
+
+impl BuildHasher for Seeded {
+    type Hasher = Fast;
+    fn build_hasher(&self) -> Fast {
+        Fast(self.0)
+    }
+}
+
+#[derive(Debug)]
+struct Fast(u64);
+
+impl Fast {
+    fn mix(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for Fast {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.mix(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.mix(u64::from(b));
+    }
+    fn finish(&self) -> u64 {
+        // A final avalanche so that hashbrown's top-7-bit tags are well spread.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
+    }
+}
+
+/// How values of `attr` are identified: by the `value` sub-attribute (complex) or by
+/// themselves (simple), ignoring case unless caseExact.
+#[derive(Clone, Copy)]
+struct IdentBy {
+    complex: bool,
+    fold: bool,
+}
+
+impl IdentBy {
+    fn of(attr: Def<'_>) -> Option<Self> {
+        if attr.is_complex() {
+            let value = attr.sub("value")?;
+            Some(Self {
+                complex: true,
+                fold: !value.case_exact(),
+            })
+        } else {
+            Some(Self {
+                complex: false,
+                fold: !attr.case_exact(),
+            })
+        }
+    }
+
+    fn ident<'v>(self, v: &'v Value) -> Option<Ident<'v>> {
+        let s = if self.complex {
+            get_ci_obj(v, "value")?.as_str()?
+        } else {
+            v.as_str()?
+        };
+        Some(Ident { s, fold: self.fold })
     }
 }
 
 /// For each of `items`, whether it is absent from `current` and from the items before it.
 pub(super) fn fresh(attr: Def<'_>, current: &[Value], items: &[Value]) -> Vec<bool> {
-    let mut seen: HashSet<Ident<'_>> = HashSet::with_capacity(current.len() + items.len());
+    let by = IdentBy::of(attr);
+    let ident = |v| by.and_then(|b| b.ident(v));
+    let seed = Seeded(RandomState::new().hash_one(0x5c1e_u32));
+    let mut seen: HashSet<Ident<'_>, Seeded> =
+        HashSet::with_capacity_and_hasher(current.len() + items.len(), seed);
     let mut others: Vec<&Value> = Vec::new();
     for v in current {
-        match ident(attr, v) {
+        match ident(v) {
             Some(id) => {
                 seen.insert(id);
             }
@@ -300,7 +371,7 @@ pub(super) fn fresh(attr: Def<'_>, current: &[Value], items: &[Value]) -> Vec<bo
     }
     items
         .iter()
-        .map(|v| match ident(attr, v) {
+        .map(|v| match ident(v) {
             Some(id) => seen.insert(id),
             None if others.contains(&v) => false,
             None => {
