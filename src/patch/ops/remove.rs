@@ -10,7 +10,11 @@ use crate::patch::value::{check_remove, conform_multi, fresh};
 use crate::schema::Schema;
 
 impl Engine<'_, '_> {
-    pub(super) fn remove(&mut self, t: &Target<'_>, value: Option<&Value>) -> Result<(), ScimError> {
+    pub(super) fn remove(
+        &mut self,
+        t: &Target<'_>,
+        value: Option<&Value>,
+    ) -> Result<(), ScimError> {
         let Some(attr) = t.attr else {
             if value.is_some() {
                 return Err(remove_value_error());
