@@ -2,7 +2,7 @@
 //! spelling of names, and the identity of multi-valued values.
 
 use std::collections::HashSet;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
 use serde_json::{Map, Value};
 
@@ -234,30 +234,51 @@ impl Eq for Ident<'_> {}
 
 impl Hash for Ident<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
+        let b = self.s.as_bytes();
         if !self.fold {
-            state.write(self.s.as_bytes());
+            state.write(b);
+        } else if self.s.is_ascii() {
+            let mut words = b.chunks_exact(8);
+            for w in &mut words {
+                state.write_u64(lower8(word(w)));
+            }
+            state.write_u64(lower8(word(words.remainder())));
         } else {
-            // The lowercase UTF-8 bytes, streamed through a small buffer: no allocation.
-            let mut buf = [0u8; 64];
+            // The lowercase UTF-8 bytes in the same 8-byte words as the ASCII path, so that
+            // strings equal under `fold_eq` hash equally (`K`, the Kelvin sign, is `k`).
+            let mut buf = [0u8; 8];
             let mut n = 0;
-            for c in self.s.chars() {
-                if c.is_ascii() {
-                    buf[n] = c.to_ascii_lowercase() as u8;
+            let mut utf8 = [0u8; 4];
+            for l in self.s.chars().flat_map(char::to_lowercase) {
+                for &byte in l.encode_utf8(&mut utf8).as_bytes() {
+                    buf[n] = byte;
                     n += 1;
-                } else {
-                    for l in c.to_lowercase() {
-                        n += l.encode_utf8(&mut buf[n..]).len();
+                    if n == 8 {
+                        state.write_u64(u64::from_le_bytes(buf));
+                        n = 0;
                     }
                 }
-                if n > buf.len() - 16 {
-                    state.write(&buf[..n]);
-                    n = 0;
-                }
             }
-            state.write(&buf[..n]);
+            state.write_u64(word(&buf[..n]));
         }
         state.write_u8(0xff);
     }
+}
+
+/// Up to 8 bytes as a little-endian word, zero-padded.
+fn word(bytes: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    let n = bytes.len().min(8);
+    w[..n].copy_from_slice(&bytes[..n]);
+    u64::from_le_bytes(w)
+}
+
+/// ASCII lowercase of eight ASCII bytes at once.
+fn lower8(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let ge_a = w + ONES * (0x80 - u64::from(b'A'));
+    let gt_z = w + ONES * (0x80 - u64::from(b'Z') - 1);
+    w | (((ge_a & !gt_z) & (ONES * 0x80)) >> 2)
 }
 
 /// Equality ignoring case, Unicode-aware, allocation-free.
@@ -270,28 +291,102 @@ fn fold_eq(a: &str, b: &str) -> bool {
         .eq(b.chars().flat_map(char::to_lowercase))
 }
 
-fn ident<'v>(attr: Def<'_>, v: &'v Value) -> Option<Ident<'v>> {
-    if attr.is_complex() {
-        let value = attr.sub("value")?;
-        let s = get_ci_obj(v, "value")?.as_str()?;
-        Some(Ident {
-            s,
-            fold: !value.case_exact(),
-        })
-    } else {
-        Some(Ident {
-            s: v.as_str()?,
-            fold: !attr.case_exact(),
-        })
+/// A word-at-a-time multiplicative hash, seeded per request from the process's random state
+/// so that colliding member ids cannot be precomputed; SipHash cost more than the whole
+/// append on large groups.
+#[derive(Debug, Clone, Copy)]
+struct Seeded(u64);
+
+impl BuildHasher for Seeded {
+    type Hasher = Fast;
+    fn build_hasher(&self) -> Fast {
+        Fast(self.0)
+    }
+}
+
+#[derive(Debug)]
+struct Fast(u64);
+
+impl Fast {
+    fn mix(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for Fast {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.mix(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.mix(u64::from(b));
+    }
+    fn write_u64(&mut self, w: u64) {
+        self.mix(w);
+    }
+    fn finish(&self) -> u64 {
+        // A final avalanche so that hashbrown's top-7-bit tags are well spread.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
+    }
+}
+
+/// How values of `attr` are identified: by the `value` sub-attribute (complex) or by
+/// themselves (simple), ignoring case unless caseExact.
+#[derive(Clone, Copy)]
+struct IdentBy {
+    complex: bool,
+    fold: bool,
+}
+
+impl IdentBy {
+    fn of(attr: Def<'_>) -> Option<Self> {
+        if attr.is_complex() {
+            let value = attr.sub("value")?;
+            Some(Self {
+                complex: true,
+                fold: !value.case_exact(),
+            })
+        } else {
+            Some(Self {
+                complex: false,
+                fold: !attr.case_exact(),
+            })
+        }
+    }
+
+    fn ident<'v>(self, v: &'v Value) -> Option<Ident<'v>> {
+        let s = if self.complex {
+            get_ci_obj(v, "value")?.as_str()?
+        } else {
+            v.as_str()?
+        };
+        Some(Ident { s, fold: self.fold })
     }
 }
 
 /// For each of `items`, whether it is absent from `current` and from the items before it.
 pub(super) fn fresh(attr: Def<'_>, current: &[Value], items: &[Value]) -> Vec<bool> {
-    let mut seen: HashSet<Ident<'_>> = HashSet::with_capacity(current.len() + items.len());
+    let by = IdentBy::of(attr);
+    let ident = |v| by.and_then(|b| b.ident(v));
+    let seed = Seeded(RandomState::new().hash_one(0x5c1e_u32));
+    let mut seen: HashSet<Ident<'_>, Seeded> =
+        HashSet::with_capacity_and_hasher(current.len() + items.len(), seed);
     let mut others: Vec<&Value> = Vec::new();
     for v in current {
-        match ident(attr, v) {
+        match ident(v) {
             Some(id) => {
                 seen.insert(id);
             }
@@ -300,7 +395,7 @@ pub(super) fn fresh(attr: Def<'_>, current: &[Value], items: &[Value]) -> Vec<bo
     }
     items
         .iter()
-        .map(|v| match ident(attr, v) {
+        .map(|v| match ident(v) {
             Some(id) => seen.insert(id),
             None if others.contains(&v) => false,
             None => {
@@ -309,4 +404,27 @@ pub(super) fn fresh(attr: Def<'_>, current: &[Value], items: &[Value]) -> Vec<bo
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::BuildHasher;
+
+    #[test]
+    fn folded_hash_agrees_with_folded_eq() {
+        let b = Seeded(7);
+        let h = |s| b.hash_one(Ident { s, fold: true });
+        for (x, y) in [
+            ("2819C223-7F76-453A", "2819c223-7f76-453a"),
+            ("Kelvin\u{212A}", "kelvink"),
+            ("ÉCOLE", "école"),
+            ("", ""),
+        ] {
+            assert!(fold_eq(x, y), "{x} {y}");
+            assert_eq!(h(x), h(y), "{x} {y}");
+        }
+        assert_ne!(h("abc"), h("abd"));
+        assert_eq!(lower8(word(b"AZ@[az`{")), word(b"az@[az`{"));
+    }
 }
