@@ -357,7 +357,8 @@ impl<'de> Visitor<'de> for ErrorVisitor {
     }
 }
 
-fn parse_status(v: &serde_json::Value) -> Option<u16> {
+/// An HTTP status from a JSON string or number (`"404"`, `404`), if in 100..=599.
+pub(crate) fn parse_status(v: &serde_json::Value) -> Option<u16> {
     let n = match v {
         serde_json::Value::String(s) => s.trim().parse().ok()?,
         serde_json::Value::Number(n) => u16::try_from(n.as_u64()?).ok()?,

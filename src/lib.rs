@@ -13,6 +13,22 @@
 //! Every failure converts into [`ScimError`], the RFC 7644 §3.12 error response, with the HTTP
 //! status and `scimType` a service should answer with.
 //!
+//! ## SAML session tags
+//!
+//! With the `saml` feature (on by default), [`AttributeStatementBuilder`] writes the SAML
+//! attributes that AWS turns into session tags, enforcing AWS's rules, and [`StatementReader`]
+//! reads them back out of an IdP's XML; see the [`saml`] module.
+//!
+//! ```
+//! # #[cfg(feature = "saml")] {
+//! let statement = scimkit::AttributeStatementBuilder::new()
+//!     .access_control("CostCenter", "blue")
+//!     .build()?;
+//! assert!(statement.to_xml_string().contains("AccessControl:CostCenter"));
+//! # }
+//! # Ok::<(), scimkit::ScimError>(())
+//! ```
+//!
 //! ## IdP compatibility
 //!
 //! Strict RFC behaviour is the default. Known deviations of real identity providers (Microsoft
@@ -25,15 +41,29 @@ pub mod error;
 pub mod filter;
 pub mod model;
 pub mod path;
+pub mod query;
+#[cfg(feature = "saml")]
+#[cfg_attr(docsrs, doc(cfg(feature = "saml")))]
+pub mod saml;
 pub mod schema;
 
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
 pub use filter::{CompValue, CompareOp, Filter, FilterError, FilterParser};
+pub use model::{
+    EnterpriseUser, ErrorResponse, Group, ListResponse, Meta, Op, PatchOp, PatchOperation,
+    SearchRequest, User,
+};
 pub use path::{AttrPath, PatchPath, PathError};
+pub use query::{Projection, Query, SortBy, SortOrder};
+#[cfg(feature = "saml")]
+pub use saml::{
+    AttributeStatement, AttributeStatementBuilder, SamlError, SessionTag, StatementReader,
+    TagError, TagKey, TagValue,
+};
 pub use schema::SchemaRegistry;
 
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
+/// The README's examples, compiled and run as doctests (they use the default `saml` feature).
+#[cfg(all(doctest, feature = "saml"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
