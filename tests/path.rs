@@ -229,10 +229,10 @@ fn rfc7644_unspaced_operator_before_a_quoted_value() {
         path.to_string(),
         r#"members[value eq "2819c223-7f76-453a-919d-413861904646"]"#
     );
-    let filter: scimkit::Filter = r#"userName eq"bjensen" and title pr"#.parse().unwrap();
+    let filter: Filter = r#"userName eq"bjensen" and title pr"#.parse().unwrap();
     assert_eq!(filter.to_string(), r#"userName eq "bjensen" and title pr"#);
     // `pr` takes no value, and a bare word still needs the space.
     for bad in [r#"title pr"x""#, "active eqtrue", "userName eq"] {
-        assert!(bad.parse::<scimkit::Filter>().is_err(), "{bad}");
+        assert!(bad.parse::<Filter>().is_err(), "{bad}");
     }
 }
