@@ -68,6 +68,61 @@ impl Filter {
     }
 }
 
+/// A valuePath filter of the form `name eq "…"` on a string sub-attribute, with the
+/// sub-attribute's definition looked up once: the PATCH applier tests every element of
+/// `members[value eq "…"]` with it. It answers exactly as [`Filter::matches_element`] does
+/// (a test holds the two side by side), without the generic walk per element.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SimpleEq<'a> {
+    canonical: &'a str,
+    name: &'a str,
+    value: &'a str,
+    case_exact: bool,
+}
+
+impl Filter {
+    /// The [`SimpleEq`] form of this filter under `parent`, when it has one.
+    pub(crate) fn as_simple_eq<'a>(
+        &'a self,
+        parent: Option<&'a Attribute>,
+    ) -> Option<SimpleEq<'a>> {
+        let Self::Compare(path, CompareOp::Eq, CompValue::String(value)) = self else {
+            return None;
+        };
+        if path.urn().is_some() || path.sub_attribute().is_some() {
+            return None;
+        }
+        let def = parent?.sub_attribute(path.name())?;
+        if !matches!(def.kind(), AttrType::String | AttrType::Reference) {
+            return None;
+        }
+        Some(SimpleEq {
+            canonical: def.name(),
+            name: path.name(),
+            value,
+            case_exact: def.case_exact(),
+        })
+    }
+}
+
+impl SimpleEq<'_> {
+    /// Whether one element of the multi-valued attribute matches.
+    pub(crate) fn matches(&self, element: &Value) -> bool {
+        let v = match element {
+            Value::Object(obj) => get_in(obj, self.canonical, self.name),
+            // A scalar element of a simple multi-valued attribute is its own `value`.
+            v => self.name.eq_ignore_ascii_case("value").then_some(v),
+        };
+        // Unassigned values (here: `""`) never match; values of another type do not either.
+        let one = |v: &Value| matches!(v, Value::String(s) if !s.is_empty() && text::eq(s, self.value, self.case_exact));
+        match v {
+            Some(Value::Array(items)) => items.iter().any(one),
+            Some(v) => one(v),
+            None => false,
+        }
+    }
+}
+
 /// Where attribute names are looked up: in a resource through the registry, or in one element
 /// of a multi-valued attribute through the parent's sub-attributes.
 #[derive(Clone, Copy)]
@@ -292,11 +347,25 @@ fn get<'v>(v: Option<&'v Value>, canonical: &str, name: &str) -> Option<&'v Valu
 }
 
 fn get_in<'v>(obj: &'v Map<String, Value>, canonical: &str, name: &str) -> Option<&'v Value> {
-    obj.get(canonical).or_else(|| {
-        obj.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    })
+    if obj.len() > 8 {
+        return obj.get(canonical).or_else(|| {
+            obj.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+        });
+    }
+    // Elements of multi-valued attributes hold a few keys: one pass, comparing lengths first,
+    // beats a tree search followed by a scan.
+    let mut folded = None;
+    for (k, v) in obj {
+        if k == canonical {
+            return Some(v);
+        }
+        if folded.is_none() && k.eq_ignore_ascii_case(name) {
+            folded = Some(v);
+        }
+    }
+    folded
 }
 
 /// Calls `f` on each value the path names (each element of an array, its `sub` when given)
@@ -469,4 +538,90 @@ fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
             .ok()
             .map(|n| n.and_utc().fixed_offset())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use crate::filter::Filter;
+    use crate::schema::{Attribute, SchemaRegistry};
+
+    /// Strings that stress case folding: ASCII in both cases, non-ASCII, the Kelvin sign.
+    fn text() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "", "a", "A", "abc", "ABC", "aBc", "é", "É", "k", "K", "\u{212A}", "ß", "SS",
+        ])
+        .prop_flat_map(|a| {
+            prop::sample::select(vec!["", "x", "X", "é", "\u{212A}"])
+                .prop_map(move |b| format!("{a}{b}"))
+        })
+    }
+
+    fn leaf() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            text().prop_map(Value::String),
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (0u8..3).prop_map(|n| json!(n)),
+        ]
+    }
+
+    /// Elements of a multi-valued attribute: objects keyed in any case, arrays, scalars.
+    fn element() -> impl Strategy<Value = Value> {
+        let key = prop::sample::select(vec!["value", "Value", "VALUE", "display", "type"]);
+        let field = prop_oneof![
+            leaf(),
+            prop::collection::vec(leaf(), 0..3).prop_map(Value::Array)
+        ];
+        prop_oneof![
+            prop::collection::btree_map(key.prop_map(str::to_owned), field, 0..3)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            leaf(),
+            prop::collection::vec(leaf(), 0..2).prop_map(Value::Array),
+        ]
+    }
+
+    fn parents(schemas: &SchemaRegistry) -> Vec<&Attribute> {
+        ["members", "emails", "groups", "x509Certificates"]
+            .iter()
+            .filter_map(|p| schemas.attribute(p))
+            .collect()
+    }
+
+    proptest! {
+        /// The PATCH fast path for `name eq "…"` agrees with the generic evaluator.
+        #[test]
+        fn simple_eq_agrees_with_matches_element(
+            els in prop::collection::vec(element(), 1..6),
+            name in prop::sample::select(vec!["value", "VALUE", "display", "type", "$ref"]),
+            lit in text(),
+        ) {
+            let schemas = SchemaRegistry::default();
+            let f: Filter = format!("{name} eq {}", Value::String(lit)).parse().unwrap();
+            for parent in parents(&schemas) {
+                let Some(fast) = f.as_simple_eq(Some(parent)) else { continue };
+                for el in &els {
+                    let slow = f.matches_element(el, Some(parent)).unwrap();
+                    prop_assert_eq!(fast.matches(el), slow, "{} {} on {}", parent.name(), f, el);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn simple_eq_only_for_plain_string_eq() {
+        let schemas = SchemaRegistry::default();
+        let members = schemas.attribute("members");
+        let emails = schemas.attribute("emails");
+        let yes = |s: &str, p| s.parse::<Filter>().unwrap().as_simple_eq(p).is_some();
+        assert!(yes(r#"value eq "x""#, members));
+        assert!(yes(r#"TYPE eq "work""#, emails));
+        assert!(!yes(r#"value ne "x""#, members));
+        assert!(!yes(r#"primary eq true"#, emails));
+        assert!(!yes(r#"value eq "x" and type eq "User""#, members));
+        assert!(!yes(r#"nosuch eq "x""#, members));
+        assert!(!yes(r#"value eq "x""#, None));
+    }
 }

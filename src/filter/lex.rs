@@ -7,7 +7,7 @@ use serde_json::Number;
 
 use super::CompValue;
 use crate::filter::ErrorKind;
-use crate::path::parse::{PErr, PResult};
+use crate::path::parse::{CLASS, PErr, PResult, STRING_STOP};
 
 /// A JSON string starting at the `"` of `i`. Escape-free strings are one copy of the slice.
 pub(crate) fn string(i: &str) -> PResult<'_, CompValue> {
@@ -15,7 +15,7 @@ pub(crate) fn string(i: &str) -> PResult<'_, CompValue> {
     let bytes = body.as_bytes();
     let stop = bytes
         .iter()
-        .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+        .position(|&b| CLASS[usize::from(b)] & STRING_STOP != 0);
     match stop.map(|p| bytes[p]) {
         Some(b'"') => {
             let end = stop.unwrap_or(0);

@@ -26,12 +26,13 @@ pub(crate) mod error;
 mod eval;
 mod lex;
 pub(crate) mod parse;
-mod text;
+pub(crate) mod text;
 
 use std::fmt;
 use std::str::FromStr;
 
 pub use error::{ErrorKind, FilterError};
+pub(crate) use eval::SimpleEq;
 
 use crate::Compat;
 use crate::path::AttrPath;

@@ -27,12 +27,72 @@ fn ascii(a: &str, b: &str) -> bool {
     a.is_ascii() && b.is_ascii()
 }
 
-pub(super) fn eq(a: &str, b: &str, case_exact: bool) -> bool {
-    match (case_exact, ascii(a, b)) {
-        (true, _) => a == b,
-        (false, true) => a.eq_ignore_ascii_case(b),
-        (false, false) => folded(a).eq(folded(b)),
+pub(crate) fn eq(a: &str, b: &str, case_exact: bool) -> bool {
+    if case_exact {
+        return a == b;
     }
+    // Walk the common prefix that is equal ignoring ASCII case. If it covers both strings
+    // they are equal; if it stops at two ASCII bytes they are not (the folded prefixes are the
+    // same chars, and the next folded chars differ). Only a non-ASCII byte at the first
+    // difference needs Unicode folding (`K`, the Kelvin sign, is `k`).
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let i = ascii_fold_prefix(x, y);
+    match (x.get(i), y.get(i)) {
+        (None, None) => true,
+        (Some(p), Some(q)) if p.is_ascii() && q.is_ascii() => false,
+        // One string is a prefix of the other, ending on a char boundary: the other has more
+        // chars, and every char folds to at least one char.
+        (None, Some(_)) | (Some(_), None) => false,
+        _ => folded(a).eq(folded(b)),
+    }
+}
+
+/// The length of the longest common prefix of `x` and `y` ignoring ASCII case, compared
+/// eight bytes at a time while the bytes are ASCII.
+fn ascii_fold_prefix(x: &[u8], y: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let n = x.len().min(y.len());
+    let mut i = 0;
+    while i + 8 <= n {
+        let (p, q) = (word8(x, i), word8(y, i));
+        if (p | q) & HIGH != 0 {
+            break;
+        }
+        let diff = lower8(p) ^ lower8(q);
+        if diff != 0 {
+            // Little-endian: the lowest differing byte comes first.
+            return i + (diff.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + x[i..n]
+        .iter()
+        .zip(&y[i..n])
+        .position(|(p, q)| !p.eq_ignore_ascii_case(q))
+        .unwrap_or(n - i)
+}
+
+/// The 8 bytes of `b` at `i` as a little-endian word (0 past the end).
+fn word8(b: &[u8], i: usize) -> u64 {
+    b.get(i..i + 8)
+        .and_then(|s| <[u8; 8]>::try_from(s).ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// Up to 8 bytes as a little-endian word, zero-padded.
+pub(crate) fn word(bytes: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    let n = bytes.len().min(8);
+    w[..n].copy_from_slice(&bytes[..n]);
+    u64::from_le_bytes(w)
+}
+
+/// ASCII lowercase of eight ASCII bytes at once (each byte below 0x80, so nothing carries).
+pub(crate) fn lower8(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let ge_a = w + ONES * (0x80 - u64::from(b'A'));
+    let gt_z = w + ONES * (0x80 - u64::from(b'Z') - 1);
+    w | (((ge_a & !gt_z) & (ONES * 0x80)) >> 2)
 }
 
 fn cmp(a: &str, b: &str, case_exact: bool) -> Ordering {
@@ -113,5 +173,15 @@ mod tests {
         assert_eq!(cmp("Zebra", "apple", true), Ordering::Less);
         assert!(ends_with("bjensen@EXAMPLE.com", "example.COM", false));
         assert!(!ends_with("m", "com", false));
+        assert!(eq("k", "\u{212A}", false) && eq("K\u{212A}", "kk", false));
+        assert!(eq("\u{130}", "i\u{307}", false));
+        assert!(eq("ABC-é", "abc-É", false) && !eq("abc", "abd", false));
+        assert!(!eq("abc", "abcd", false) && !eq("", "a", false) && eq("", "", false));
+        let id = "2819C223-7F76-453A-919D-413861904646";
+        assert!(eq(id, &id.to_lowercase(), false) && !eq(id, &id.replace('6', "7"), false));
+        assert!(eq("ABCDEFGH\u{212A}", "abcdefghk", false));
+        assert_eq!(ascii_fold_prefix(b"abcdefghijkl", b"ABCDEFGHIJKx"), 11);
+        assert_eq!(ascii_fold_prefix(b"@[`{abcd", b"@[`{ABCD"), 8);
+        assert_eq!(ascii_fold_prefix(b"@", b"`"), 0);
     }
 }

@@ -634,6 +634,11 @@ impl<'r, 'a> Engine<'r, 'a> {
             )));
         };
         let mut hits = Vec::new();
+        if let Some(eq) = filter.and_then(|f| f.simple_eq(attr.attribute())) {
+            // `members[value eq "…"]`: the definitions are looked up once, not per element.
+            hits.extend((0..arr.len()).filter(|&i| eq.matches(&arr[i])));
+            return Ok((key, hits));
+        }
         for (i, el) in arr.iter().enumerate() {
             if filter.map_or(Ok(true), |f| f.select(el, attr.attribute()))? {
                 hits.push(i);

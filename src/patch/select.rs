@@ -4,12 +4,16 @@ use serde_json::Value;
 
 use super::target::Selector;
 use crate::error::ScimError;
-use crate::filter::{CompValue, CompareOp, Filter};
+use crate::filter::{CompValue, CompareOp, Filter, SimpleEq};
 use crate::schema::Attribute;
 
 impl Selector for Filter {
     fn select(&self, element: &Value, parent: Option<&Attribute>) -> Result<bool, ScimError> {
         self.matches_element(element, parent)
+    }
+
+    fn simple_eq<'a>(&'a self, parent: Option<&'a Attribute>) -> Option<SimpleEq<'a>> {
+        self.as_simple_eq(parent)
     }
 
     fn template(&self) -> Option<Vec<(&str, Value)>> {

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::ScimError;
+use crate::filter::SimpleEq;
 use crate::path::PatchPath;
 use crate::schema::{AttrType, Attribute, Mutability, Schema, SchemaRegistry};
 
@@ -90,6 +91,12 @@ pub(crate) trait Selector {
     /// conjunction of `eq` comparisons (`type eq "work"`): the seed of an element created under
     /// [`Compat::create_on_missing_value_path`](crate::Compat::create_on_missing_value_path).
     fn template(&self) -> Option<Vec<(&str, Value)>>;
+
+    /// The filter as a `name eq "…"` test bound to `parent` once, when it is one: the
+    /// selection loop then skips the generic evaluation per element.
+    fn simple_eq<'a>(&'a self, _parent: Option<&'a Attribute>) -> Option<SimpleEq<'a>> {
+        None
+    }
 }
 
 /// A resolved PATCH path.

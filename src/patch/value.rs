@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use super::target::{Def, clip, get_ci};
 use crate::compat::Compat;
 use crate::error::ScimError;
+use crate::filter::text::{self, lower8, word};
 use crate::schema::{AttrType, Mutability};
 
 /// How deep complex values may nest inside a PATCH value (RFC 7643 allows one level; custom
@@ -223,7 +224,7 @@ struct Ident<'v> {
 impl PartialEq for Ident<'_> {
     fn eq(&self, other: &Self) -> bool {
         if self.fold {
-            fold_eq(self.s, other.s)
+            text::eq(self.s, other.s, false)
         } else {
             self.s == other.s
         }
@@ -245,7 +246,7 @@ impl Hash for Ident<'_> {
             state.write_u64(lower8(word(words.remainder())));
         } else {
             // The lowercase UTF-8 bytes in the same 8-byte words as the ASCII path, so that
-            // strings equal under `fold_eq` hash equally (`K`, the Kelvin sign, is `k`).
+            // strings equal under `text::eq` hash equally (`K`, the Kelvin sign, is `k`).
             let mut buf = [0u8; 8];
             let mut n = 0;
             let mut utf8 = [0u8; 4];
@@ -263,32 +264,6 @@ impl Hash for Ident<'_> {
         }
         state.write_u8(0xff);
     }
-}
-
-/// Up to 8 bytes as a little-endian word, zero-padded.
-fn word(bytes: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    let n = bytes.len().min(8);
-    w[..n].copy_from_slice(&bytes[..n]);
-    u64::from_le_bytes(w)
-}
-
-/// ASCII lowercase of eight ASCII bytes at once.
-fn lower8(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let ge_a = w + ONES * (0x80 - u64::from(b'A'));
-    let gt_z = w + ONES * (0x80 - u64::from(b'Z') - 1);
-    w | (((ge_a & !gt_z) & (ONES * 0x80)) >> 2)
-}
-
-/// Equality ignoring case, Unicode-aware, allocation-free.
-fn fold_eq(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        return a.eq_ignore_ascii_case(b);
-    }
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .eq(b.chars().flat_map(char::to_lowercase))
 }
 
 /// A word-at-a-time multiplicative hash, seeded per request from the process's random state
@@ -421,7 +396,7 @@ mod tests {
             ("ÉCOLE", "école"),
             ("", ""),
         ] {
-            assert!(fold_eq(x, y), "{x} {y}");
+            assert!(text::eq(x, y, false), "{x} {y}");
             assert_eq!(h(x), h(y), "{x} {y}");
         }
         assert_ne!(h("abc"), h("abd"));

@@ -1,13 +1,11 @@
 //! The lexical grammar shared by filters and PATCH paths (RFC 7644 §3.4.2.2 Figure 1, §3.5.2):
-//! attribute paths, names, whitespace, and the position-carrying error of both parsers.
+//! attribute paths, names, whitespace, and the position-carrying error of both parsers. The
+//! tokens are scanned by hand (byte loops): they run between every two tokens of a filter.
 //!
 //! Every parser here takes a suffix of the whole input and returns the rest, so a position is
 //! the whole length minus the remaining length: no offsets are threaded through the calls.
 
-use nom::bytes::complete::take_while1;
-use nom::character::complete::multispace0;
 use nom::error::ParseError;
-use nom::{IResult, Parser};
 
 use super::{AttrPath, PathError};
 use crate::filter::ErrorKind;
@@ -70,20 +68,45 @@ fn token_len(s: &str) -> usize {
     }
 }
 
-/// `nameChar` (RFC 7644 Figure 1) and the other characters a schema URN may hold.
-fn is_path_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, ':' | '.' | '-' | '_' | '$')
-}
+/// Byte classes for the hand-written scanners: one table load per byte.
+const NAME: u8 = 1;
+const SPACE: u8 = 4;
+/// Bytes that end the fast scan of a JSON string: `"`, `\` and control characters.
+pub(crate) const STRING_STOP: u8 = 8;
+
+/// The class bits of every byte.
+pub(crate) static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'-' || c == b'_' {
+            t[b] = NAME;
+        }
+        if c == b' ' || c == b'\t' || c == b'\r' || c == b'\n' {
+            t[b] = SPACE;
+        }
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            t[b] |= STRING_STOP;
+        }
+        b += 1;
+    }
+    t
+};
 
 /// `nameChar = "-" / "_" / DIGIT / ALPHA`.
 pub(crate) fn is_name_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+    CLASS[usize::from(b)] & NAME != 0
 }
 
-/// Skips optional whitespace.
+/// Skips optional whitespace: space, tab, CR, LF (nom's `multispace0` set). A byte loop:
+/// this runs between every two tokens.
 pub(crate) fn ws(i: &str) -> &str {
-    let r: IResult<&str, &str, PErr> = multispace0(i);
-    r.map_or(i, |(rest, _)| rest)
+    let n = i
+        .bytes()
+        .take_while(|&b| CLASS[usize::from(b)] & SPACE != 0)
+        .count();
+    &i[n..]
 }
 
 /// `ATTRNAME = ALPHA *(nameChar)`, or `$ref` (RFC 7643 §2.1, any case).
@@ -96,17 +119,32 @@ pub(crate) fn is_attr_name(s: &str) -> bool {
 /// `[URI ":"] ATTRNAME *1subAttr`. The URN is everything before the last `:` of the token
 /// (schema URNs hold `:` and `.`, attribute names hold neither).
 pub(crate) fn attr_path(i: &str) -> PResult<'_, AttrPath> {
-    let r: IResult<&str, &str, PErr> = take_while1(is_path_char).parse(i);
-    let (rest, token) = r.map_err(|_| PErr::token(ErrorKind::ExpectedAttribute, i))?;
+    // One pass over the token, noting the last `:` and the first `.` after it.
+    let bytes = i.as_bytes();
+    let (mut end, mut colon, mut dot) = (0, None, None);
+    while let Some(&b) = bytes.get(end) {
+        match b {
+            _ if CLASS[usize::from(b)] & NAME != 0 => {}
+            b':' => (colon, dot) = (Some(end), None),
+            b'.' if dot.is_none() => dot = Some(end),
+            b'.' | b'$' => {}
+            _ => break,
+        }
+        end += 1;
+    }
+    if end == 0 {
+        return Err(PErr::token(ErrorKind::ExpectedAttribute, i));
+    }
+    let (token, rest) = i.split_at(end);
     let invalid = || PErr::at(ErrorKind::InvalidAttributePath, i, token.len());
-    let name_start = match token.rfind(':') {
+    let name_start = match colon {
         Some(colon) if is_urn(&token[..colon]) => colon + 1,
         Some(_) => return Err(invalid()),
         None => 0,
     };
     let local = &token[name_start..];
-    let (name, sub_start) = match local.split_once('.') {
-        Some((name, sub)) if is_attr_name(sub) => (name, name_start + name.len() + 1),
+    let (name, sub_start) = match dot {
+        Some(d) if is_attr_name(&token[d + 1..]) => (&token[name_start..d], d + 1),
         Some(_) => return Err(invalid()),
         None => (local, 0),
     };

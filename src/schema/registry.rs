@@ -224,11 +224,12 @@ impl SchemaRegistry {
             }
             None => match COMMON.attribute(name) {
                 Some(a) => (None, false, a),
-                None => self
-                    .schemas
-                    .iter()
-                    .filter(|s| !self.is_extension(s.id()))
-                    .find_map(|s| Some((Some(s), false, s.attribute(name)?)))?,
+                // The attribute first: `is_extension` scans the resource types, so it runs only
+                // for the schemas that define the name.
+                None => self.schemas.iter().find_map(|s| {
+                    let a = s.attribute(name)?;
+                    (!self.is_extension(s.id())).then_some((Some(s), false, a))
+                })?,
             },
         };
         let sub_attribute = match sub {
