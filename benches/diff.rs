@@ -1,5 +1,5 @@
 //! Benchmarks of `diff::diff` and `diff::plan` (Identity Center target): a full user, and groups
-//! of 10,000 and 100,000 members where 1% of the members change.
+//! of 1,000, 10,000 and 100,000 members where 1% of the members change.
 //!
 //! `cargo bench --bench diff -- --test` runs each once.
 #![allow(missing_docs)] // criterion_group! generates an undocumented function.
@@ -67,7 +67,7 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("diff/group");
     g.sample_size(10);
-    for n in [10_000, 100_000] {
+    for n in [1_000, 10_000, 100_000] {
         let (old, new) = (group(n, 0), group(n, n / 100));
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::new("diff", n), &n, |b, &n| {

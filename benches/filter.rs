@@ -2,54 +2,60 @@
 //! examples, IdP lookups, a 50-clause `or` chain) and its User.
 //!
 //! Reads `../shared/bench-workload/` beside the crate when present, else `benches/data/`.
-//! `filter/parse/all` and `filter/eval/all` run the whole set per iteration: divide by the
-//! element count criterion reports for the mean per filter.
+//! Besides one bench per filter, `filter/parse/mean of 26 common` and `filter/eval/mean of 24
+//! on the User` report the mean time per filter over the subsets the comparison table
+//! uses (see `benches/common/mod.rs` for which), and `…/mean of all 35` over the whole set.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::hint::black_box;
-use std::path::Path;
+use std::time::{Duration, Instant};
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group, criterion_main};
 use scimkit::{Compat, Filter, FilterParser, SchemaRegistry};
-use serde_json::Value;
-
-fn workload(file: &str) -> Value {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let shared = root.join("../shared/bench-workload").join(file);
-    let path = if shared.exists() {
-        shared
-    } else {
-        root.join("benches/data").join(file)
-    };
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
-}
 
 struct Case {
     id: String,
     text: String,
     filter: Filter,
-    expect: Option<bool>,
+    expect: bool,
 }
 
 fn cases(parser: &FilterParser) -> Vec<Case> {
-    let filters = workload("filters.json");
-    filters
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let text = f["filter"].as_str().unwrap().to_owned();
-            Case {
-                id: f["id"].as_str().unwrap().to_owned(),
-                filter: parser
-                    .parse(&text)
-                    .unwrap_or_else(|e| panic!("{text}: {e}")),
-                expect: f["expect_user"].as_bool(),
-                text,
-            }
+    common::filters()
+        .into_iter()
+        .map(|(id, text, expect)| Case {
+            id,
+            filter: parser
+                .parse(&text)
+                .unwrap_or_else(|e| panic!("{text}: {e}")),
+            expect,
+            text,
         })
         .collect()
+}
+
+fn subset<'c>(cases: &'c [Case], ids: &[&str]) -> Vec<&'c Case> {
+    ids.iter()
+        .map(|id| cases.iter().find(|c| c.id == *id).unwrap())
+        .collect()
+}
+
+/// Times `f` over every case per iteration and reports the mean per case.
+fn mean_per_case(c: &mut Criterion, name: &str, cases: &[&Case], f: impl Fn(&Case)) {
+    let n = u32::try_from(cases.len()).unwrap();
+    c.bench_function(name, |b| {
+        b.iter_custom(|iters| {
+            let t = Instant::now();
+            for _ in 0..iters {
+                for case in cases {
+                    f(case);
+                }
+            }
+            t.elapsed() / n
+        });
+    });
 }
 
 fn bench(c: &mut Criterion) {
@@ -57,7 +63,8 @@ fn bench(c: &mut Criterion) {
     // f23 is Entra's `emails[type eq "work"].value eq "…"` form.
     parser.compat(Compat::entra());
     let cases = cases(&parser);
-    let user = workload("patches.json")["resources"]["user"].clone();
+    let all: Vec<&Case> = cases.iter().collect();
+    let user = common::workload("patches.json")["resources"]["user"].clone();
     let schemas = SchemaRegistry::default();
 
     let mut g = c.benchmark_group("filter/parse");
@@ -66,22 +73,17 @@ fn bench(c: &mut Criterion) {
             b.iter(|| parser.parse(black_box(&case.text)).unwrap());
         });
     }
-    g.throughput(Throughput::Elements(cases.len() as u64));
-    g.bench_function("all", |b| {
-        b.iter(|| {
-            for case in &cases {
-                black_box(parser.parse(black_box(&case.text)).unwrap());
-            }
-        });
-    });
     g.finish();
+    let parse = |case: &Case| drop(black_box(parser.parse(black_box(&case.text)).unwrap()));
+    let common26 = subset(&cases, &common::COMMON_PARSE);
+    mean_per_case(c, "filter/parse/mean of 26 common", &common26, parse);
+    mean_per_case(c, "filter/parse/mean of all 35", &all, parse);
 
     let mut g = c.benchmark_group("filter/eval");
     for case in &cases {
-        let expect = case.expect.unwrap_or(false);
         assert_eq!(
             case.filter.matches(&user, &schemas).unwrap(),
-            expect,
+            case.expect,
             "{}",
             case.id
         );
@@ -89,16 +91,18 @@ fn bench(c: &mut Criterion) {
             b.iter(|| case.filter.matches(black_box(&user), &schemas).unwrap());
         });
     }
-    g.throughput(Throughput::Elements(cases.len() as u64));
-    g.bench_function("all", |b| {
-        b.iter(|| {
-            for case in &cases {
-                black_box(case.filter.matches(black_box(&user), &schemas).unwrap());
-            }
-        });
-    });
     g.finish();
+    let eval = |case: &Case| {
+        black_box(case.filter.matches(black_box(&user), &schemas).unwrap());
+    };
+    let user24 = subset(&cases, &common::USER_EVAL);
+    mean_per_case(c, "filter/eval/mean of 24 on the User", &user24, eval);
+    mean_per_case(c, "filter/eval/mean of all 35", &all, eval);
 }
 
-criterion_group!(benches, bench);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().measurement_time(Duration::from_secs(3));
+    targets = bench
+}
 criterion_main!(benches);

@@ -7,44 +7,15 @@
 //! 100,000 members per iteration would dominate the run), so the figures are the PATCH alone.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::hint::black_box;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::{group, patch_op as op};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use scimkit::{Compat, PatchOp, Patcher, SchemaRegistry};
 use serde_json::{Value, json};
-
-fn workload() -> Value {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let shared = dir.join("../shared/bench-workload/patches.json");
-    let path = if shared.exists() {
-        shared
-    } else {
-        dir.join("benches/data/patches.json")
-    };
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn op(ops: Value) -> PatchOp {
-    serde_json::from_value(json!({
-        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-        "Operations": ops
-    }))
-    .unwrap()
-}
-
-fn group(n: usize) -> Value {
-    let members: Vec<Value> = (0..n)
-        .map(|i| json!({"value": format!("{i:08x}-a97d-473f-b2cd-f43c3e1a9995"), "display": format!("User {i:04}")}))
-        .collect();
-    json!({
-        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
-        "id": "e9e30dba-f08f-4109-8486-d5c6a331660a",
-        "displayName": "Engineering",
-        "members": members
-    })
-}
 
 fn bench(c: &mut Criterion, name: &str, resource: &Value, request: &PatchOp, compat: Compat) {
     let schemas = SchemaRegistry::standard();
@@ -62,7 +33,7 @@ fn bench(c: &mut Criterion, name: &str, resource: &Value, request: &PatchOp, com
 }
 
 fn user_ops(c: &mut Criterion) {
-    let w = workload();
+    let w = common::workload("patches.json");
     let user = w["resources"]["user"].clone();
     let cases = [
         (
@@ -142,11 +113,9 @@ fn group_ops(c: &mut Criterion) {
     for n in [1_000, 10_000, 100_000] {
         let mut g = group(n);
         let members = g["members"].clone();
-        let target = format!("{:08x}-a97d-473f-b2cd-f43c3e1a9995", n / 2);
+        let target = common::member_id(n / 2);
         let removed = members[n / 2].clone();
-        let new: Vec<Value> = (0..100)
-            .map(|i| json!({"value": format!("{i:08x}-0000-4000-8000-000000000000"), "display": format!("New {i}")}))
-            .collect();
+        let new = common::new_members();
         let pre = format!("patch/group{n}");
         bench_group(
             c,

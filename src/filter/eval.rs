@@ -347,25 +347,11 @@ fn get<'v>(v: Option<&'v Value>, canonical: &str, name: &str) -> Option<&'v Valu
 }
 
 fn get_in<'v>(obj: &'v Map<String, Value>, canonical: &str, name: &str) -> Option<&'v Value> {
-    if obj.len() > 8 {
-        return obj.get(canonical).or_else(|| {
-            obj.iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v)
-        });
-    }
-    // Elements of multi-valued attributes hold a few keys: one pass, comparing lengths first,
-    // beats a tree search followed by a scan.
-    let mut folded = None;
-    for (k, v) in obj {
-        if k == canonical {
-            return Some(v);
-        }
-        if folded.is_none() && k.eq_ignore_ascii_case(name) {
-            folded = Some(v);
-        }
-    }
-    folded
+    obj.get(canonical).or_else(|| {
+        obj.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
 }
 
 /// Calls `f` on each value the path names (each element of an array, its `sub` when given)
