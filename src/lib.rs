@@ -44,6 +44,7 @@ pub mod filter;
 pub mod model;
 pub mod patch;
 pub mod path;
+pub mod provider;
 pub mod query;
 #[cfg(feature = "saml")]
 #[cfg_attr(docsrs, doc(cfg(feature = "saml")))]
