@@ -48,6 +48,7 @@
 
 mod builder;
 mod error;
+mod mapping;
 mod read;
 pub mod tags;
 mod xml;
@@ -55,7 +56,11 @@ mod xml;
 use std::str::FromStr;
 
 pub use builder::AttributeStatementBuilder;
-pub use error::{SamlError, SamlErrorKind};
+pub use error::{MappingError, MappingErrorKind, SamlError, SamlErrorKind};
+pub use mapping::{
+    AccessControlAttribute, AccessControlMapping, AttributeSource, MAX_ACCESS_CONTROL_ATTRIBUTES,
+    MAX_SOURCE_CHARS, MissingAttribute, MultipleValues, SOURCE_ALPHABET,
+};
 pub use read::StatementReader;
 pub use tags::{SessionTag, TagError, TagErrorKind, TagKey, TagPart, TagValue};
 
