@@ -291,7 +291,11 @@ fn get<'v>(v: Option<&'v Value>, canonical: &str, name: &str) -> Option<&'v Valu
     get_in(v?.as_object()?, canonical, name)
 }
 
-fn get_in<'v>(obj: &'v Map<String, Value>, canonical: &str, name: &str) -> Option<&'v Value> {
+pub(crate) fn get_in<'v>(
+    obj: &'v Map<String, Value>,
+    canonical: &str,
+    name: &str,
+) -> Option<&'v Value> {
     obj.get(canonical).or_else(|| {
         obj.iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
