@@ -36,10 +36,13 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod aws;
 pub mod compat;
+pub mod diff;
 pub mod error;
 pub mod filter;
 pub mod model;
+pub mod patch;
 pub mod path;
 pub mod query;
 #[cfg(feature = "saml")]
@@ -54,6 +57,7 @@ pub use model::{
     EnterpriseUser, ErrorResponse, Group, ListResponse, Meta, Op, PatchOp, PatchOperation,
     SearchRequest, User,
 };
+pub use patch::{PatchOutcome, Patcher};
 pub use path::{AttrPath, PatchPath, PathError};
 pub use query::{Projection, Query, SortBy, SortOrder};
 #[cfg(feature = "saml")]
