@@ -12,9 +12,11 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod args;
+mod check;
 mod demo;
 mod filter;
 mod input;
+mod patch;
 mod tags;
 
 use std::io::{self, Write};
@@ -54,6 +56,9 @@ pub(crate) enum Failure {
     Io(String),
     /// A SCIM error about the input (exit 1): its error body goes to stdout.
     Scim(ScimError),
+    /// The input is valid SCIM that the target would refuse (exit 1); the details are on
+    /// stdout already.
+    Rejected(String),
     /// stdout was closed early (`| head`): stop quietly.
     BrokenPipe,
 }
@@ -88,7 +93,15 @@ pub(crate) struct Command {
     pub(crate) run: fn(&Parsed, &Compat, &mut dyn Write) -> Result<(), Failure>,
 }
 
-const COMMANDS: &[&Command] = &[&filter::PARSE, &filter::MATCH, &tags::TAGS, &demo::DEMO];
+const COMMANDS: &[&Command] = &[
+    &filter::PARSE,
+    &filter::MATCH,
+    &patch::PATCH,
+    &patch::DIFF,
+    &check::CHECK,
+    &tags::TAGS,
+    &demo::DEMO,
+];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -105,6 +118,10 @@ fn main() -> ExitCode {
             );
             eprintln!("scimkit: {m} (see `{hint}`)");
             ExitCode::from(2)
+        }
+        Err(Failure::Rejected(m)) => {
+            eprintln!("scimkit: {m}");
+            ExitCode::from(1)
         }
         Err(Failure::Io(m)) => {
             eprintln!("scimkit: {m}");
