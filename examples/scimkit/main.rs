@@ -34,7 +34,11 @@ usage: scimkit [--compat PRESET] <command> [args]
 commands:
   filter parse FILTER          print a filter's canonical form
   filter match FILTER [FILE]   print the resources that match, one JSON line each
-  tags --map KEY=VALUE… [FILE] print the SAML AttributeStatement of AWS session tags
+  patch OPS_FILE [FILE]        apply a PATCH request to a resource and print the result
+  diff OLD NEW                 print the PATCH request that turns OLD into NEW
+  check --profile identity-center [--fix] [FILE]
+                               list what AWS IAM Identity Center would reject or drop
+  tags --map KEY=VALUE …       print the SAML AttributeStatement of AWS session tags
   demo                         a short demonstration on the bundled sample data
   help [COMMAND]               print this message, or a command's help
 
@@ -44,8 +48,8 @@ global options:
   -h, --help        print help
 
 FILE is a path, or `-` or nothing for stdin.
-exit codes: 0 success, 1 a SCIM error about the input (its JSON error body on stdout),
-            2 a usage or I/O error";
+exit codes: 0 success; 1 the input is in error: a SCIM error (its JSON body on stdout) or a
+            resource Identity Center would reject; 2 a usage or I/O error.";
 
 /// Why a command failed; decides the exit code and what is printed.
 #[derive(Debug)]
@@ -159,7 +163,7 @@ fn run(args: &[String], out: &mut dyn Write) -> (Option<&'static str>, Result<()
     let rest = args.get(start + 1..).unwrap_or_default();
     let (name, rest) = match word.as_str() {
         "help" => return (None, help_for(out, rest)),
-        "filter" => match rest.iter().position(|a| !a.starts_with('-')) {
+        "filter" => match subcommand_index(rest) {
             Some(i) if matches!(rest[i].as_str(), "parse" | "match") => {
                 let mut rest = rest.to_vec();
                 let sub = rest.remove(i);
@@ -201,6 +205,19 @@ fn run(args: &[String], out: &mut dyn Write) -> (Option<&'static str>, Result<()
         (cmd.run)(&parsed, &compat, out)
     });
     (Some(cmd.name), result)
+}
+
+/// Where the first word that is not an option (nor a `--compat` value) is.
+fn subcommand_index(args: &[String]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(arg) = args.get(i) {
+        match arg.as_str() {
+            "--compat" => i += 2,
+            a if a.starts_with('-') => i += 1,
+            _ => return Some(i),
+        }
+    }
+    None
 }
 
 fn help_for(out: &mut dyn Write, rest: &[String]) -> Result<(), Failure> {

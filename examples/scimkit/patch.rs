@@ -14,7 +14,8 @@ usage: scimkit [--compat PRESET] patch OPS_FILE [FILE]
 
 Applies the PATCH request in OPS_FILE (a PatchOp body, RFC 7644 §3.5.2) to the resource in
 FILE, or stdin when FILE is `-` or absent, and prints the resulting resource. Attribute names
-in paths and values ignore case and are written back as the schema spells them.
+in paths and values ignore case; the RFC 7643 schemas decide types, mutability and how values
+compare.
 
 The request applies completely or not at all: on failure, prints the SCIM error body on stdout
 (400 invalidPath, noTarget, invalidValue, mutability …) and exits 1; no file is written.
