@@ -62,8 +62,8 @@ pub use path::{AttrPath, PatchPath, PathError};
 pub use query::{Projection, Query, SortBy, SortOrder};
 #[cfg(feature = "saml")]
 pub use saml::{
-    AttributeStatement, AttributeStatementBuilder, SamlError, SessionTag, StatementReader,
-    TagError, TagKey, TagValue,
+    AccessControlMapping, AttributeStatement, AttributeStatementBuilder, SamlError, SessionTag,
+    StatementReader, TagError, TagKey, TagValue,
 };
 pub use schema::SchemaRegistry;
 

@@ -291,7 +291,11 @@ fn get<'v>(v: Option<&'v Value>, canonical: &str, name: &str) -> Option<&'v Valu
     get_in(v?.as_object()?, canonical, name)
 }
 
-fn get_in<'v>(obj: &'v Map<String, Value>, canonical: &str, name: &str) -> Option<&'v Value> {
+pub(crate) fn get_in<'v>(
+    obj: &'v Map<String, Value>,
+    canonical: &str,
+    name: &str,
+) -> Option<&'v Value> {
     obj.get(canonical).or_else(|| {
         obj.iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -322,7 +326,7 @@ fn for_each_value(v: Option<&Value>, sub: Option<&str>, mut f: impl FnMut(&Value
 }
 
 /// RFC 7643 §2.5: null, an empty string, an empty array or an empty object is unassigned.
-fn is_unassigned(v: &Value) -> bool {
+pub(crate) fn is_unassigned(v: &Value) -> bool {
     match v {
         Value::Null => true,
         Value::String(s) => s.is_empty(),
