@@ -4,7 +4,8 @@ use std::io::Write;
 
 use scimkit::aws::IdentityCenter;
 use scimkit::{
-    AttributeStatementBuilder, Compat, Filter, PatchOp, Patcher, SchemaRegistry, ScimError,
+    AccessControlMapping, AttributeStatementBuilder, Compat, Filter, PatchOp, Patcher,
+    SchemaRegistry, ScimError,
 };
 use serde_json::Value;
 
@@ -19,7 +20,8 @@ usage: scimkit demo
 Runs a short demonstration on the bundled sample data (examples/data/): a JumpCloud-style user
 with mixed-case attribute names, and a group. It matches a filter, applies a PATCH as Microsoft
 Entra ID sends it, computes the PATCH for a JumpCloud-style PUT, checks the user against AWS IAM
-Identity Center, and prints the user's session-tag AttributeStatement.",
+Identity Center, and prints the session-tag AttributeStatement of the user's attributes for
+access control.",
     spec: Spec {
         options: &[],
         flags: &[],
@@ -113,11 +115,21 @@ fn run(args: &Parsed, _compat: &Compat, out: &mut dyn Write) -> Result<(), Failu
 
     writeln!(
         out,
-        "\n== 5. AWS session tags: the user's AttributeStatement"
+        "\n== 5. AWS session tags: Identity Center's attributes for access control, from user.json"
     )?;
+    let entries = [
+        "CostCenter=${path:enterprise.costCenter}",
+        "Department=${path:enterprise.department}",
+        "Email=${path:emails[primary eq true].value}",
+    ];
+    for entry in entries {
+        writeln!(out, "{entry}")?;
+    }
+    let tags = AccessControlMapping::from_entries(entries)
+        .and_then(|m| m.evaluate(&user, &schemas))
+        .map_err(ScimError::from)?;
     let statement = AttributeStatementBuilder::new()
-        .access_control("CostCenter", "blue")
-        .access_control("Department", "Engineering")
+        .access_control_tags(tags)
         .build()
         .map_err(ScimError::from)?;
     writeln!(out, "{}", statement.to_xml_string())?;

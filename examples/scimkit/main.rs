@@ -38,7 +38,7 @@ commands:
   diff OLD NEW                 print the PATCH request that turns OLD into NEW
   check --profile identity-center [--fix] [FILE]
                                list what AWS IAM Identity Center would reject or drop
-  tags --map KEY=VALUE …       print the SAML AttributeStatement of AWS session tags
+  tags --map KEY=EXPR … [FILE] print the SAML AttributeStatement of a user's session tags
   demo                         a short demonstration on the bundled sample data
   help [COMMAND]               print this message, or a command's help
 

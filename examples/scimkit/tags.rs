@@ -1,32 +1,39 @@
-//! `tags`: the SAML AttributeStatement carrying AWS session tags.
+//! `tags`: the SAML AttributeStatement carrying a user's AWS session tags.
 
 use std::io::Write;
 
-use scimkit::{AttributeStatementBuilder, Compat, ScimError};
+use scimkit::{AccessControlMapping, AttributeStatementBuilder, Compat, SchemaRegistry, ScimError};
 
 use crate::args::{Parsed, Spec};
-use crate::{Command, Failure, positionals, print};
+use crate::{Command, Failure, input, positionals, print};
 
 pub(crate) const TAGS: Command = Command {
     name: "tags",
     help: "\
-usage: scimkit tags --map KEY=VALUE [--map KEY=VALUE …] [--kind KIND]
+usage: scimkit tags --map KEY=EXPR [--map KEY=EXPR …] [--kind KIND] [FILE]
 
-Prints the SAML 2.0 AttributeStatement that passes the tags to AWS, checked against AWS's
-rules: at most 50 tags, keys up to 128 and values up to 256 characters from
-[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@], no `aws:` prefix, keys unique ignoring case.
+Evaluates IAM Identity Center's attributes for access control against the SCIM user in FILE,
+or stdin when FILE is `-` or absent, and prints the SAML 2.0 AttributeStatement that passes
+them to AWS as session tags.
+
+EXPR is an Identity Center source, `${path:ATTRIBUTE}`: a SCIM attribute path or valuePath
+(`title`, `name.givenName`, `emails[primary eq true].value`), `enterprise.` standing for the
+Enterprise User extension (`enterprise.costCenter`). Names ignore case. A user without the
+attribute gets no tag for that key; a path that selects several values is an error.
 
 options:
-  --map KEY=VALUE   a session tag (repeatable)
-  --kind KIND       access-control (default): IAM Identity Center's
-                      https://aws.amazon.com/SAML/Attributes/AccessControl:KEY attributes
-                    principal-tag: AssumeRoleWithSAML's
-                      https://aws.amazon.com/SAML/Attributes/PrincipalTag:KEY attributes
+  --map KEY=EXPR   a session tag and its source (repeatable, at most 50)
+  --kind KIND      access-control (default): IAM Identity Center's
+                     https://aws.amazon.com/SAML/Attributes/AccessControl:KEY attributes
+                   principal-tag: AssumeRoleWithSAML's
+                     https://aws.amazon.com/SAML/Attributes/PrincipalTag:KEY attributes
 
-A tag AWS would refuse prints the SCIM error body (400 invalidValue) on stdout and exits 1.
+A mapping or a tag AWS would refuse (unknown attribute, `aws:` prefix, a value over 256
+characters or with characters outside [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@], keys equal ignoring case)
+prints the SCIM error body on stdout and exits 1.
 
 example:
-  $ scimkit tags --map CostCenter=blue",
+  $ scimkit tags --map 'CostCenter=${path:enterprise.costCenter}' examples/data/user.json",
     spec: Spec {
         options: &["--map", "--kind"],
         flags: &[],
@@ -42,7 +49,7 @@ enum Kind {
 }
 
 fn run(args: &Parsed, _compat: &Compat, out: &mut dyn Write) -> Result<(), Failure> {
-    positionals(args, 0, 0, "")?;
+    let pos = positionals(args, 0, 1, "")?;
     let kind = match args.option("--kind")? {
         None | Some("access-control") => Kind::AccessControl,
         Some("principal-tag") => Kind::PrincipalTag,
@@ -52,23 +59,19 @@ fn run(args: &Parsed, _compat: &Compat, out: &mut dyn Write) -> Result<(), Failu
             )));
         }
     };
-    let mut builder = AttributeStatementBuilder::new();
-    let mut any = false;
-    for map in args.options("--map") {
-        let Some((key, value)) = map.split_once('=') else {
-            return Err(Failure::usage(format!(
-                "--map takes KEY=VALUE, not `{map}`"
-            )));
-        };
-        builder = match kind {
-            Kind::AccessControl => builder.access_control(key, value),
-            Kind::PrincipalTag => builder.principal_tag(key, value),
-        };
-        any = true;
+    let entries: Vec<&str> = args.options("--map").collect();
+    if entries.is_empty() {
+        return Err(Failure::usage("expected at least one --map KEY=EXPR"));
     }
-    if !any {
-        return Err(Failure::usage("expected at least one --map KEY=VALUE"));
-    }
+    let mapping = AccessControlMapping::from_entries(entries).map_err(ScimError::from)?;
+    let user = input::read_json(pos.first().copied())?;
+    let tags = mapping
+        .evaluate(&user, &SchemaRegistry::default())
+        .map_err(ScimError::from)?;
+    let builder = match kind {
+        Kind::AccessControl => AttributeStatementBuilder::new().access_control_tags(tags),
+        Kind::PrincipalTag => AttributeStatementBuilder::new().principal_tags(tags),
+    };
     let statement = builder.build().map_err(ScimError::from)?;
     print(out, &statement.to_xml_string())
 }

@@ -46,7 +46,7 @@ fn every_subcommand_has_help() {
             &["check", "--help"],
             "usage: scimkit [--compat PRESET] check --profile identity-center",
         ),
-        (&["tags", "--help"], "usage: scimkit tags --map KEY=VALUE"),
+        (&["tags", "--help"], "usage: scimkit tags --map KEY=EXPR"),
         (&["demo", "--help"], "usage: scimkit demo\n"),
         (&["help", "diff"], "usage: scimkit diff OLD NEW\n"),
         (
@@ -157,6 +157,7 @@ fn demo_runs_every_part() {
         "accepted: true; kept phone: \"tel:+1-555-555-0199\"",
         "== 5. AWS session tags",
         "AccessControl:CostCenter",
+        "<saml:AttributeValue>ada@example.org</saml:AttributeValue>",
     ] {
         assert!(
             run.stdout.contains(part),
