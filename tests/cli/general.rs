@@ -181,3 +181,19 @@ fn a_closed_stdout_is_not_an_error() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn the_readme_shows_the_demos_real_output() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("Its output:\n\n```text\n")
+        .expect("the README shows the demo")
+        + 21;
+    let len = readme[start..].find("\n```\n").unwrap() + 1;
+    assert_eq!(
+        &readme[start..start + len],
+        scimkit(&["demo"]).stdout,
+        "paste `scimkit demo` into the README"
+    );
+}
