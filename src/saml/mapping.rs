@@ -15,10 +15,10 @@ use serde_json::{Map, Value};
 use super::error::{MappingError, MappingErrorKind};
 use super::tags::{MAX_TAGS, SessionTag, TagKey, TagValue, is_tag_char, keys_equal_ignore_case};
 use crate::error::Span;
-use crate::filter::{Filter, get_in, is_unassigned};
+use crate::filter::{Filter, get_in};
 use crate::model::{EnterpriseUser, User};
 use crate::path::PatchPath;
-use crate::schema::{AttrType, Attribute, Resolved, SchemaRegistry};
+use crate::schema::{AttrType, Attribute, Resolved, SchemaRegistry, is_unassigned};
 
 /// Most attributes one Identity Center instance maps (`AccessControlAttributes`, 0–50).
 pub const MAX_ACCESS_CONTROL_ATTRIBUTES: usize = MAX_TAGS;
