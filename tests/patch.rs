@@ -576,3 +576,22 @@ proptest! {
         }
     }
 }
+
+/// A member's `value` and `$ref` are immutable (RFC 7643 §8.7.1); its `display` is not in the
+/// RFC's members schema and may be renamed.
+#[test]
+fn member_display_is_writable_member_value_is_immutable() {
+    let target = r#"members[value eq "2819c223-7f76-453a-919d-413861904646"]"#;
+    let mut group = rfc_group();
+    request(json!([{"op": "replace", "path": format!("{target}.display"), "value": "Babs"}]))
+        .apply(&mut group, schemas())
+        .unwrap();
+    assert_eq!(group["members"][0]["display"], json!("Babs"));
+
+    let before = group.clone();
+    let err = request(json!([{"op": "replace", "path": format!("{target}.value"), "value": "x"}]))
+        .apply(&mut group, schemas())
+        .unwrap_err();
+    assert_eq!(err.scim_type, Some(ScimType::Mutability));
+    assert_eq!(group, before);
+}

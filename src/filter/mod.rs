@@ -32,6 +32,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use error::{ErrorKind, FilterError};
+pub(crate) use eval::get_in;
 
 use crate::Compat;
 use crate::path::AttrPath;
