@@ -17,6 +17,29 @@ pub use filter::{Endpoint, FilterRejection};
 pub use plan::{Plan, Upsert};
 pub use validate::{Action, Finding, Normalized};
 
+/// Attributes a PatchUser request may change (rule 38).
+pub(crate) const PATCH_USER_ATTRIBUTES: [&str; 16] = [
+    "userName",
+    "active",
+    "externalId",
+    "displayName",
+    "nickName",
+    "profileUrl",
+    "title",
+    "userType",
+    "preferredLanguage",
+    "locale",
+    "timezone",
+    "name",
+    "emails",
+    "addresses",
+    "phoneNumbers",
+    crate::schema::ENTERPRISE_USER_SCHEMA,
+];
+
+/// Attributes a PatchGroup request may change (rule 46).
+pub(crate) const PATCH_GROUP_ATTRIBUTES: [&str; 3] = ["displayName", "members", "externalId"];
+
 /// The Identity Center profile: the switches where real deployments differ.
 ///
 /// ```

@@ -13,6 +13,7 @@ use super::IdentityCenter;
 use super::chars::{StringClass, StringProblem, truncate_chars};
 use crate::schema::{
     AttrType, Attribute, ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, SchemaRegistry, USER_SCHEMA,
+    is_unassigned,
 };
 
 /// What normalization did about a finding.
@@ -315,7 +316,7 @@ impl<'a> Walk<'a> {
         }
         if core == USER_SCHEMA {
             if let Some((_, rule)) = USER_UNSUPPORTED.iter().find(|(n, _)| *n == name) {
-                if !unassigned(value) {
+                if !is_unassigned(value) {
                     self.note(
                         name,
                         *rule,
@@ -357,7 +358,7 @@ impl<'a> Walk<'a> {
 
     fn extension(&mut self, urn: &str, value: &Value) -> Option<Value> {
         let Some(obj) = value.as_object() else {
-            if !unassigned(value) {
+            if !is_unassigned(value) {
                 self.note(urn, 19, Action::Dropped, "an extension must be an object");
             }
             return None;
@@ -387,7 +388,7 @@ impl<'a> Walk<'a> {
 
     /// Checks one attribute value against its definition; `None` drops it.
     fn value(&mut self, path: &str, attr: &Attribute, value: &Value, role: Role) -> Option<Value> {
-        if unassigned(value) {
+        if is_unassigned(value) {
             match value {
                 Value::Null => {}
                 Value::String(_) => {
@@ -455,7 +456,7 @@ impl<'a> Walk<'a> {
             let unsupported = (attr.multi_valued() && sub.name() == "display")
                 || (attr.name() == "manager" && sub.name() == "displayName");
             if unsupported {
-                if !unassigned(v) {
+                if !is_unassigned(v) {
                     self.note(
                         &sub_path,
                         20,
@@ -606,16 +607,5 @@ impl<'a> Walk<'a> {
             );
         }
         Some(Value::Array(vec![kept]))
-    }
-}
-
-/// RFC 7643 §2.5: `null`, `""`, `[]` and `{}` are all "no value".
-pub(crate) fn unassigned(v: &Value) -> bool {
-    match v {
-        Value::Null => true,
-        Value::String(s) => s.is_empty(),
-        Value::Array(a) => a.is_empty(),
-        Value::Object(o) => o.is_empty(),
-        _ => false,
     }
 }

@@ -74,24 +74,6 @@ impl Target {
     /// 100 per request, no `remove` of `userName` or `active`, and only the attributes PatchUser
     /// and PatchGroup may change.
     pub fn identity_center() -> Self {
-        let user = [
-            "userName",
-            "active",
-            "externalId",
-            "displayName",
-            "nickName",
-            "profileUrl",
-            "title",
-            "userType",
-            "preferredLanguage",
-            "locale",
-            "timezone",
-            "name",
-            "emails",
-            "addresses",
-            "phoneNumbers",
-            crate::schema::ENTERPRISE_USER_SCHEMA,
-        ];
         let strings = |names: &[&str]| names.iter().map(|s| (*s).to_owned()).collect();
         Self {
             multi_attribute_ops: false,
@@ -100,10 +82,13 @@ impl Target {
             max_values_per_request: Some(100),
             unremovable: strings(&["userName", "active"]),
             modifiable: vec![
-                (crate::schema::USER_SCHEMA.to_owned(), strings(&user)),
+                (
+                    crate::schema::USER_SCHEMA.to_owned(),
+                    strings(&crate::aws::PATCH_USER_ATTRIBUTES),
+                ),
                 (
                     crate::schema::GROUP_SCHEMA.to_owned(),
-                    strings(&["displayName", "members", "externalId"]),
+                    strings(&crate::aws::PATCH_GROUP_ATTRIBUTES),
                 ),
             ],
         }

@@ -32,7 +32,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use error::{ErrorKind, FilterError};
-pub(crate) use eval::SimpleEq;
+pub(crate) use eval::{SimpleEq, get_in};
 
 use crate::Compat;
 use crate::path::AttrPath;

@@ -217,7 +217,7 @@ impl<'r, 'a> Engine<'r, 'a> {
         let existing = self.attr_value(h, attr)?;
         let multi = attr.multi_valued_peek(existing.as_ref().map(|(_, p)| p), Some(value));
         match (t.filter, t.sub) {
-            (None, None) => self.write_attr(kind, h, attr, multi, value),
+            (None, None) => self.write_attr(kind, h, (attr, existing), multi, value),
             (None, Some(sub)) if !multi => self.write_sub(h, attr, sub, value),
             (filter, sub) if multi => self.write_selected(h, attr, filter, sub, value),
             _ => Err(ScimError::invalid_path(format!(
@@ -227,21 +227,21 @@ impl<'r, 'a> Engine<'r, 'a> {
         }
     }
 
-    /// `add`/`replace` of a whole attribute (RFC 7644 §3.5.2.1, §3.5.2.3).
+    /// `add`/`replace` of a whole attribute (RFC 7644 §3.5.2.1, §3.5.2.3); `found` is what
+    /// [`attr_value`](Self::attr_value) returned for it, looked up once by the caller.
     fn write_attr(
         &mut self,
         kind: Kind,
         h: Option<&str>,
-        attr: Def<'_>,
+        (attr, found): (Def<'_>, Option<(String, Peek)>),
         multi: bool,
         value: &Value,
     ) -> Result<(), ScimError> {
         let hp = Place::holder(h);
-        let found = self.attr_value(h, attr)?;
-        let key = found
-            .as_ref()
-            .map_or_else(|| attr.name().to_owned(), |(k, _)| k.clone());
-        let existing = found.map(|(_, v)| v);
+        let (key, existing) = match found {
+            Some((k, p)) => (k, Some(p)),
+            None => (attr.name().to_owned(), None),
+        };
         if multi {
             let items = conform_multi(&self.compat, attr, value, 0)?;
             one_primary(attr, &items)?;
