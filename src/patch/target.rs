@@ -251,10 +251,7 @@ impl<'a> Resolver<'a> {
 
 /// The value of `key` in `map`: the exact key first, then ignoring ASCII case (RFC 7643 §2.1).
 pub(crate) fn get_ci<'m>(map: &'m Map<String, Value>, key: &str) -> Option<&'m Value> {
-    map.get(key).or_else(|| {
-        map.iter()
-            .find_map(|(k, v)| k.eq_ignore_ascii_case(key).then_some(v))
-    })
+    crate::filter::get_in(map, key, key)
 }
 
 /// The key of `map` that spells `key`, ignoring ASCII case, exact spelling preferred.
