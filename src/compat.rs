@@ -69,34 +69,32 @@ impl Compat {
     }
 
     /// Microsoft Entra ID (Azure AD) provisioning: string booleans (`"value": "False"`),
-    /// `emails[type eq "work"].value` filters and PATCH paths that create the element, and
-    /// no-path values with dotted or URN-qualified keys.
+    /// `emails[type eq "work"].value` in filters and as PATCH paths that create the element
+    /// when none matches, no-path values with dotted or URN-qualified keys, group members
+    /// removed with `remove`, `path: "members"` and a `value` list (the form Microsoft's SCIM
+    /// provisioning documentation shows for "remove member from group"), and the empty
+    /// `Operations` array the Microsoft SCIM Validator sends.
     pub const fn entra() -> Self {
         Self {
             filter_value_path_sub_attribute: true,
             string_booleans: true,
-            remove_with_value: false,
+            remove_with_value: true,
             dotted_keys_in_value: true,
             create_on_missing_value_path: true,
-            empty_operations: false,
-        }
-    }
-
-    /// Okta provisioning: no-path `replace` values (RFC form), and empty `Operations` on group
-    /// pushes with nothing to change.
-    pub const fn okta() -> Self {
-        Self {
-            filter_value_path_sub_attribute: false,
-            string_booleans: false,
-            remove_with_value: false,
-            dotted_keys_in_value: false,
-            create_on_missing_value_path: false,
             empty_operations: true,
         }
     }
 
+    /// Okta provisioning. Okta's documented PATCH payloads are RFC 7644 form (a no-path
+    /// `replace` of `{"id", "displayName"}` whose `id` is the group's own, `members[value eq
+    /// "…"]` removals, `replace` of `members` with `[]`), which the strict applier accepts, so
+    /// every switch is off; the preset exists so a service can name its IdP.
+    pub const fn okta() -> Self {
+        Self::strict()
+    }
+
     /// JumpCloud provisioning: group members removed with `remove`, `path: "members"` and a
-    /// `value` list.
+    /// `value` list of `{"value": id}` objects (the form in public JumpCloud fixtures).
     pub const fn jumpcloud() -> Self {
         Self {
             filter_value_path_sub_attribute: false,

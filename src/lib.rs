@@ -40,6 +40,7 @@ pub mod compat;
 pub mod error;
 pub mod filter;
 pub mod model;
+pub mod patch;
 pub mod path;
 pub mod query;
 #[cfg(feature = "saml")]
@@ -54,6 +55,7 @@ pub use model::{
     EnterpriseUser, ErrorResponse, Group, ListResponse, Meta, Op, PatchOp, PatchOperation,
     SearchRequest, User,
 };
+pub use patch::{PatchOutcome, Patcher};
 pub use path::{AttrPath, PatchPath, PathError};
 pub use query::{Projection, Query, SortBy, SortOrder};
 #[cfg(feature = "saml")]
