@@ -39,6 +39,9 @@
 pub mod compat;
 pub mod error;
 pub mod filter;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod model;
 pub mod patch;
 pub mod path;
