@@ -72,7 +72,13 @@ fn fixtures() -> &'static Fixtures {
 fn bounded(what: &str, message: &str) -> Outcome {
     match message.len() <= MAX_DETAIL {
         true => Ok(()),
-        false => Err(format!("{what}: {}-byte error message", message.len())),
+        false => {
+            let start: String = message.chars().take(200).collect();
+            Err(format!(
+                "{what}: {}-byte error message {start:?}…",
+                message.len()
+            ))
+        }
     }
 }
 

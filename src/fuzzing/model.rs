@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::Outcome;
+use super::{Outcome, bounded_scim};
 use crate::model::{
     BulkRequest, BulkResponse, ErrorResponse, Group, ListResponse, PatchOp, ResourceType,
     SearchRequest, ServiceProviderConfig, User,
@@ -34,8 +34,9 @@ pub fn model_deser(data: &[u8]) -> Outcome {
 
 fn stable<T: Serialize + DeserializeOwned>(data: &[u8]) -> Outcome {
     let what = std::any::type_name::<T>();
-    let Ok(first) = serde_json::from_slice::<T>(data) else {
-        return Ok(());
+    let first = match serde_json::from_slice::<T>(data) {
+        Ok(first) => first,
+        Err(e) => return bounded_scim(what, &e.into()),
     };
     let written = serde_json::to_vec(&first).map_err(|e| format!("{what}: write: {e}"))?;
     let again: T = serde_json::from_slice(&written).map_err(|e| {
