@@ -65,6 +65,9 @@
 //! - **Sync planning** — [`diff`] (the PATCH that turns one resource into another) and [`aws`]
 //!   (what AWS IAM Identity Center accepts, and plans shaped for it).
 //! - **SAML session tags** — [`saml`] (feature `saml`, on by default).
+//! - **Service providers** — [`provider`]: the request handling of a SCIM server (discovery
+//!   documents, create, PUT, PATCH, list, `meta` and ETags, uniqueness) for a web framework to
+//!   wrap ([`Provider`]); `examples/server` serves it with axum.
 //!
 //! ## Errors
 //!
@@ -130,6 +133,7 @@ pub use model::{
     SearchRequest, User,
 };
 pub use patch::{PatchOutcome, Patcher};
+pub use provider::Provider;
 pub use path::{AttrPath, PatchPath, PathError};
 pub use query::{Projection, Query, SortBy, SortOrder};
 #[cfg(feature = "saml")]
