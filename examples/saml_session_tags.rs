@@ -1,7 +1,7 @@
 //! AWS session tags in SAML: build an `AttributeStatement`, write it, read one back.
 //!
 //! ```sh
-//! cargo run --example saml_session_tags            # the JumpCloud CostCenter=blue walk-through
+//! cargo run --example saml_session_tags            # CostCenter=blue, by hand and mapped from SCIM
 //! cargo run --example saml_session_tags -- write DIR
 //! ```
 //!
@@ -14,8 +14,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use scimkit::saml::{StatementReader, TagErrorKind};
-use scimkit::{AttributeStatement, AttributeStatementBuilder, SamlError};
+use scimkit::saml::{AccessControlMapping, MissingAttribute, StatementReader, TagErrorKind};
+use scimkit::{AttributeStatement, AttributeStatementBuilder, SamlError, SchemaRegistry};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -73,6 +73,43 @@ fn walk_through() -> Result<(), Box<dyn std::error::Error>> {
             .access_control_value("CostCenter")
             .map(|v| v.as_str())
     );
+
+    // Identity Center's attributes for access control, mapped from the SCIM user it holds.
+    let mapping = AccessControlMapping::from_entries([
+        "CostCenter=${path:enterprise.costCenter}",
+        "Department=${path:enterprise.department}",
+        "Email=${path:emails[primary eq true].value}",
+        r#"City=${path:addresses[type eq "work"].locality}"#,
+        "Title=${path:title}",
+    ])?;
+    let user = serde_json::json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
+                    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+        "userName": "jdoe@example.com",
+        "name": {"givenName": "Jane", "familyName": "Doe"},
+        "displayName": "Jane Doe",
+        "emails": [{"value": "jdoe@example.com", "type": "work", "primary": true}],
+        "addresses": [{"type": "work", "locality": "Seattle", "primary": true}],
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {
+            "costCenter": "blue", "department": "Engineering"
+        }
+    });
+    let schemas = SchemaRegistry::default();
+    let mapped = AttributeStatementBuilder::new()
+        .access_control_from(&mapping, &user, &schemas)
+        .build()?;
+    println!("== Attributes for access control mapped from the SCIM user (no title: skipped)");
+    for tag in mapped.access_control() {
+        println!("{} = {}", tag.key(), tag.value());
+    }
+    match mapping
+        .clone()
+        .on_missing(MissingAttribute::Error)
+        .evaluate(&user, &schemas)
+    {
+        Err(e) => println!("with MissingAttribute::Error: {e}\n"),
+        Ok(tags) => return Err(format!("expected a missing-attribute error, got {tags:?}").into()),
+    }
 
     // Direct IAM federation: a role, a session name and STS session tags.
     let iam = every_kind()?;

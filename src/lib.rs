@@ -8,10 +8,78 @@
 //! Everything here is a pure function over plain data: no I/O, no global mutable state. A SCIM
 //! service provider, an IdP-side connector or a SAML broker embeds the parts it needs.
 //!
+//! ## Quick start
+//!
+//! A JumpCloud-style user arrives with attribute names in any case; a filter selects it, an
+//! Entra-style PATCH changes it, and the change is all or nothing.
+//!
+//! ```
+//! use scimkit::{Compat, Filter, PatchOp, SchemaRegistry, User};
+//! use serde_json::json;
+//!
+//! let schemas = SchemaRegistry::default();
+//! let mut user = json!({
+//!     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+//!     "UserName": "jane@example.com",
+//!     "name": {"givenName": "Jane", "familyName": "Doe"},
+//!     "emails": [{"value": "jane@example.com", "type": "work", "primary": true}],
+//!     "active": true
+//! });
+//!
+//! // Filters: names and operators ignore case; the schema says how values compare.
+//! let filter: Filter = r#"userName EQ "JANE@example.com" and emails[type eq "work"]"#.parse()?;
+//! assert!(filter.matches(&user, &schemas)?);
+//!
+//! // PATCH: Entra ID sends `"Replace"` and a string boolean; `Compat::entra()` accepts both.
+//! let patch: PatchOp = serde_json::from_value(json!({
+//!     "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+//!     "Operations": [{"op": "Replace", "path": "active", "value": "False"}]
+//! }))?;
+//! patch.apply_with(&mut user, &schemas, &Compat::entra())?;
+//! assert_eq!(user["active"], json!(false));
+//!
+//! // The strict default refuses the string boolean and leaves the user untouched.
+//! let before = user.clone();
+//! let err = patch.apply(&mut user, &schemas).unwrap_err();
+//! assert_eq!((err.status, err.scim_type.map(|t| t.as_str())), (400, Some("invalidValue")));
+//! assert_eq!(user, before);
+//!
+//! // Typed models read the same JSON, names in any case.
+//! let typed = User::from_value(user)?;
+//! assert_eq!(typed.user_name, "jane@example.com");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## The parts
+//!
+//! - **Models and schemas** — [`model`]: [`User`], [`Group`], [`EnterpriseUser`] and the
+//!   protocol messages ([`ListResponse`], [`SearchRequest`], [`PatchOp`], bulk, discovery);
+//!   [`schema`]: attribute characteristics and the [`SchemaRegistry`] that drives
+//!   case-insensitive names, comparisons and mutability everywhere else.
+//! - **Filters** — [`filter`] and [`path`]: the RFC 7644 §3.4.2.2 grammar, PATCH paths,
+//!   canonical printing, and [`Filter::matches`] over JSON resources.
+//! - **PATCH** — [`patch`]: RFC 7644 §3.5.2 `add`/`remove`/`replace`, schema-aware and atomic
+//!   ([`PatchOp::apply`], [`Patcher`]).
+//! - **Listing** — [`query`]: filter, `sortBy`, paging and `attributes` projection for a
+//!   service provider's list endpoints ([`Query`]).
+//! - **Sync planning** — [`diff`] (the PATCH that turns one resource into another) and [`aws`]
+//!   (what AWS IAM Identity Center accepts, and plans shaped for it).
+//! - **SAML session tags** — [`saml`] (feature `saml`, on by default).
+//! - **Service providers** — [`provider`]: the request handling of a SCIM server (discovery
+//!   documents, create, PUT, PATCH, list, `meta` and ETags, uniqueness) for a web framework to
+//!   wrap ([`Provider`]); `examples/server` serves it with axum.
+//!
 //! ## Errors
 //!
 //! Every failure converts into [`ScimError`], the RFC 7644 §3.12 error response, with the HTTP
-//! status and `scimType` a service should answer with.
+//! status and `scimType` a service should answer with. Parse errors keep their position:
+//!
+//! ```
+//! let err = "userName eq".parse::<scimkit::Filter>().unwrap_err();
+//! assert_eq!(err.span().start, 11);
+//! let scim: scimkit::ScimError = err.into();
+//! assert_eq!(scim.scim_type, Some(scimkit::ScimType::InvalidFilter));
+//! ```
 //!
 //! ## SAML session tags
 //!
@@ -70,11 +138,21 @@
 //! ## IdP compatibility
 //!
 //! Strict RFC behaviour is the default. Known deviations of real identity providers (Microsoft
-//! Entra ID, Okta, JumpCloud) are accepted only when a [`Compat`] switch says so.
+//! Entra ID, Okta, JumpCloud) are accepted only when a [`Compat`] switch says so, one named
+//! switch per deviation, with a preset per provider ([`Compat::entra`], [`Compat::okta`],
+//! [`Compat::jumpcloud`]).
+//!
+//! ## Crate features
+//!
+//! - `saml` (default): the [`saml`] module, with `quick-xml` and `unicode-normalization`.
+//! - `fuzzing` (internal, not a stable API): the checks the fuzz targets and the replay test
+//!   share.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod aws;
 pub mod compat;
+pub mod diff;
 pub mod error;
 pub mod filter;
 #[cfg(feature = "fuzzing")]
@@ -83,6 +161,7 @@ pub mod fuzzing;
 pub mod model;
 pub mod patch;
 pub mod path;
+pub mod provider;
 pub mod query;
 #[cfg(feature = "saml")]
 #[cfg_attr(docsrs, doc(cfg(feature = "saml")))]
@@ -98,11 +177,12 @@ pub use model::{
 };
 pub use patch::{PatchOutcome, Patcher};
 pub use path::{AttrPath, PatchPath, PathError};
+pub use provider::Provider;
 pub use query::{Projection, Query, SortBy, SortOrder};
 #[cfg(feature = "saml")]
 pub use saml::{
-    AttributeStatement, AttributeStatementBuilder, SamlError, SessionTag, StatementReader,
-    TagError, TagKey, TagValue,
+    AccessControlMapping, AttributeStatement, AttributeStatementBuilder, SamlError, SessionTag,
+    StatementReader, TagError, TagKey, TagValue,
 };
 pub use schema::SchemaRegistry;
 

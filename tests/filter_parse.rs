@@ -214,7 +214,8 @@ fn invalid_filters_report_kind_and_position() {
         (r#"userName is "x""#, ExpectedOperator, 9, 11),
         (r#"userName"#, ExpectedOperator, 8, 8),
         (r#"userName eqx "x""#, ExpectedOperator, 9, 12),
-        (r#"userName eq"x""#, ExpectedOperator, 9, 14),
+        // `eq"x"` is valid (RFC 7644 §3.5.2.2 prints it so); `pr` takes no value.
+        (r#"title pr"x""#, ExpectedOperator, 6, 11),
         (r#"userName pr and"#, ExpectedAttribute, 15, 15),
         (r#"userName pr or "#, ExpectedAttribute, 15, 15),
         (r#"1name pr"#, InvalidAttributePath, 0, 5),

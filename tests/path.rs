@@ -217,3 +217,22 @@ fn serde_as_strings() {
     );
     assert!(serde_json::from_str::<AttrPath>("3").is_err());
 }
+
+/// RFC 7644 §3.5.2.2 and §3.5.2.3 print their member paths without a space between `eq` and
+/// the quoted value; the paths are read as the RFC shows them and printed canonically.
+#[test]
+fn rfc7644_unspaced_operator_before_a_quoted_value() {
+    let path: PatchPath = r#"members[value eq"2819c223-7f76-453a-919d-413861904646"]"#
+        .parse()
+        .unwrap();
+    assert_eq!(
+        path.to_string(),
+        r#"members[value eq "2819c223-7f76-453a-919d-413861904646"]"#
+    );
+    let filter: Filter = r#"userName eq"bjensen" and title pr"#.parse().unwrap();
+    assert_eq!(filter.to_string(), r#"userName eq "bjensen" and title pr"#);
+    // `pr` takes no value, and a bare word still needs the space.
+    for bad in [r#"title pr"x""#, "active eqtrue", "userName eq"] {
+        assert!(bad.parse::<Filter>().is_err(), "{bad}");
+    }
+}

@@ -15,7 +15,7 @@ use super::text;
 use super::{CompValue, CompareOp, Filter};
 use crate::error::ScimError;
 use crate::path::AttrPath;
-use crate::schema::{AttrType, Attribute, SchemaRegistry};
+use crate::schema::{AttrType, Attribute, SchemaRegistry, is_unassigned};
 
 type Result<T> = std::result::Result<T, ScimError>;
 
@@ -292,7 +292,11 @@ fn get<'v>(v: Option<&'v Value>, canonical: &str, name: &str) -> Option<&'v Valu
     get_in(v?.as_object()?, canonical, name)
 }
 
-fn get_in<'v>(obj: &'v Map<String, Value>, canonical: &str, name: &str) -> Option<&'v Value> {
+pub(crate) fn get_in<'v>(
+    obj: &'v Map<String, Value>,
+    canonical: &str,
+    name: &str,
+) -> Option<&'v Value> {
     obj.get(canonical).or_else(|| {
         obj.iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -319,17 +323,6 @@ fn for_each_value(v: Option<&Value>, sub: Option<&str>, mut f: impl FnMut(&Value
             visit(v);
         }
         None => {}
-    }
-}
-
-/// RFC 7643 §2.5: null, an empty string, an empty array or an empty object is unassigned.
-fn is_unassigned(v: &Value) -> bool {
-    match v {
-        Value::Null => true,
-        Value::String(s) => s.is_empty(),
-        Value::Array(a) => a.is_empty(),
-        Value::Object(o) => o.is_empty(),
-        _ => false,
     }
 }
 

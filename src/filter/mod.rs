@@ -32,10 +32,10 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use error::{ErrorKind, FilterError};
+pub(crate) use eval::get_in;
 
 use crate::Compat;
 use crate::path::AttrPath;
-use crate::path::parse::PErr;
 
 /// The default limit on nested `(`, `not (` and `[`.
 pub const DEFAULT_MAX_DEPTH: u32 = 64;
@@ -207,12 +207,8 @@ impl FilterParser {
     /// Parses a filter.
     pub fn parse(&self, input: &str) -> Result<Filter, FilterError> {
         if input.len() > self.max_len {
-            let e = PErr::at(ErrorKind::TooLong, &input[input.len()..], 0);
-            return Err(FilterError::new(
-                e.kind,
-                crate::Span::at(self.max_len),
-                input,
-            ));
+            let past = crate::Span::new(self.max_len, input.len());
+            return Err(FilterError::new(ErrorKind::TooLong, past, input));
         }
         let entra = self.compat.filter_value_path_sub_attribute;
         parse::Grammar::new(self.max_depth, self.max_terms, entra)

@@ -254,8 +254,15 @@ fn operator(i: &str) -> PResult<'_, Option<CompareOp>> {
         },
         _ => None,
     };
+    // RFC 7644's own examples print `members[value eq"2819c223…"]` (§3.5.2.2, §3.5.2.3): a
+    // quoted value may follow a comparison operator without the SP, since it cannot be part of
+    // the operator. `pr` takes no value, so `pr"x"` stays an error.
+    let quote_ok = matches!(op, Some(Some(_)));
     match op {
-        Some(op) if !word[2..].starts_with(|c: char| is_name_char(c as u8) || c == '"') => {
+        Some(op)
+            if !word[2..]
+                .starts_with(|c: char| is_name_char(c as u8) || (c == '"' && !quote_ok)) =>
+        {
             Ok((&word[2..], op))
         }
         _ => Err(PErr::token(ErrorKind::ExpectedOperator, word)),
@@ -266,7 +273,7 @@ fn operator(i: &str) -> PResult<'_, Option<CompareOp>> {
 /// with the literal names in any case (ABNF strings are case-insensitive).
 fn comp_value(i: &str) -> PResult<'_, CompValue> {
     let v = ws(i);
-    if v.len() == i.len() || v.is_empty() {
+    if v.is_empty() || (v.len() == i.len() && !v.starts_with('"')) {
         return Err(PErr::token(ErrorKind::ExpectedValue, v));
     }
     let (rest, value) = match v.as_bytes()[0] {

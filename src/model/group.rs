@@ -1,5 +1,6 @@
 //! The Group resource (RFC 7643 §4.2).
 
+use super::resource::value_conversions;
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
@@ -165,30 +166,4 @@ impl<'de> Deserialize<'de> for Group {
     }
 }
 
-impl TryFrom<Value> for Group {
-    type Error = ScimError;
-
-    fn try_from(value: Value) -> Result<Self, ScimError> {
-        Self::from_value(value)
-    }
-}
-
-impl TryFrom<&Value> for Group {
-    type Error = ScimError;
-
-    fn try_from(value: &Value) -> Result<Self, ScimError> {
-        Ok(Self::deserialize(value)?)
-    }
-}
-
-impl From<&Group> for Value {
-    fn from(group: &Group) -> Self {
-        group.to_value()
-    }
-}
-
-impl From<Group> for Value {
-    fn from(group: Group) -> Self {
-        group.to_value()
-    }
-}
+value_conversions!(Group);

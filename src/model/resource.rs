@@ -14,6 +14,41 @@ use serde_json::{Map, Value};
 
 use crate::schema::{AttrType, Attribute, SchemaRegistry};
 
+/// `TryFrom<Value>`, `TryFrom<&Value>` and `From<T> for Value` for a resource type with
+/// `from_value` and `to_value`: the conversions read through the schema like `Deserialize`.
+macro_rules! value_conversions {
+    ($t:ty) => {
+        impl TryFrom<Value> for $t {
+            type Error = ScimError;
+
+            fn try_from(value: Value) -> Result<Self, ScimError> {
+                Self::from_value(value)
+            }
+        }
+
+        impl TryFrom<&Value> for $t {
+            type Error = ScimError;
+
+            fn try_from(value: &Value) -> Result<Self, ScimError> {
+                Ok(Self::deserialize(value)?)
+            }
+        }
+
+        impl From<&$t> for Value {
+            fn from(resource: &$t) -> Self {
+                resource.to_value()
+            }
+        }
+
+        impl From<$t> for Value {
+            fn from(resource: $t) -> Self {
+                resource.to_value()
+            }
+        }
+    };
+}
+pub(crate) use value_conversions;
+
 /// Longest key echoed in an error message, so hostile input is never reflected unbounded.
 const ECHO_MAX: usize = 64;
 

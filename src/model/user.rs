@@ -1,5 +1,6 @@
 //! The User resource (RFC 7643 §4.1) and its complex attributes.
 
+use super::resource::value_conversions;
 use std::fmt;
 
 use serde::ser::{SerializeMap, Serializer};
@@ -432,30 +433,4 @@ impl<'de> Deserialize<'de> for User {
     }
 }
 
-impl TryFrom<Value> for User {
-    type Error = ScimError;
-
-    fn try_from(value: Value) -> Result<Self, ScimError> {
-        Self::from_value(value)
-    }
-}
-
-impl TryFrom<&Value> for User {
-    type Error = ScimError;
-
-    fn try_from(value: &Value) -> Result<Self, ScimError> {
-        Ok(Self::deserialize(value)?)
-    }
-}
-
-impl From<&User> for Value {
-    fn from(user: &User) -> Self {
-        user.to_value()
-    }
-}
-
-impl From<User> for Value {
-    fn from(user: User) -> Self {
-        user.to_value()
-    }
-}
+value_conversions!(User);

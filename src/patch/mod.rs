@@ -2,9 +2,11 @@
 //!
 //! [`Patcher`] applies the operations of a PATCH request to a resource held as a
 //! `serde_json::Value`, in order, with the semantics of RFC 7644 §3.5.2.1–3 driven by the
-//! [`SchemaRegistry`]: attribute names are case-insensitive (RFC 7643 §2.1) and written back
-//! with the schema's spelling, values are checked against the attribute's type, mutability
-//! is enforced, and at most one value of a multi-valued attribute stays `primary`.
+//! [`SchemaRegistry`]: attribute names are case-insensitive (RFC 7643 §2.1) — an attribute the
+//! resource already holds is changed under the key it has (`Name.GivenName` stays spelled so,
+//! never duplicated), and one the request creates gets the schema's spelling — values are
+//! checked against the attribute's type, mutability is enforced, and at most one value of a
+//! multi-valued attribute stays `primary`.
 //!
 //! # Atomicity
 //!

@@ -3,13 +3,17 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use serde_json::Value;
+
 use super::error::{SamlError, SamlErrorKind};
+use super::mapping::AccessControlMapping;
 use super::tags::{MAX_TAGS, SessionTag, TagKey, TagValue, fold_key, truncate};
 use super::{
     ACCESS_CONTROL_PREFIX, AWS_ATTRIBUTE_PREFIX, AttributeStatement, AwsRole, MAX_SESSION_DURATION,
     MIN_SESSION_DURATION, PRINCIPAL_TAG_PREFIX, ROLE, ROLE_SESSION_NAME, SESSION_DURATION,
     SOURCE_IDENTITY, SamlAttribute, TRANSITIVE_TAG_KEYS,
 };
+use crate::schema::SchemaRegistry;
 
 /// Collects the attributes of an [`AttributeStatement`] and checks them on
 /// [`build`](Self::build).
@@ -93,6 +97,42 @@ impl AttributeStatementBuilder {
     /// Adds checked tags as `AccessControl:` attributes.
     pub fn access_control_tags(self, tags: impl IntoIterator<Item = SessionTag>) -> Self {
         self.apply(|a| tags.into_iter().try_for_each(|t| a.access_control(t)))
+    }
+
+    /// Adds the `AccessControl:` attributes `mapping` gives for `user` (a SCIM User as JSON),
+    /// as IAM Identity Center would pass them.
+    ///
+    /// ```
+    /// use scimkit::saml::AccessControlMapping;
+    /// use scimkit::{AttributeStatementBuilder, SchemaRegistry};
+    /// use serde_json::json;
+    ///
+    /// let mapping = AccessControlMapping::from_entries(["CostCenter=${path:enterprise.costCenter}"])?;
+    /// let user = json!({"userName": "bjensen",
+    ///     "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"costCenter": "blue"}});
+    /// let statement = AttributeStatementBuilder::new()
+    ///     .access_control_from(&mapping, &user, &SchemaRegistry::default())
+    ///     .build()?;
+    /// assert_eq!(statement.access_control_value("costcenter").map(|v| v.as_str()), Some("blue"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn access_control_from(
+        self,
+        mapping: &AccessControlMapping,
+        user: &Value,
+        schemas: &SchemaRegistry,
+    ) -> Self {
+        self.apply(|a| {
+            let tags = mapping.evaluate(user, schemas).map_err(|e| {
+                let name = e.key().map(|k| format!("{ACCESS_CONTROL_PREFIX}{k}"));
+                let e = SamlError::from(e);
+                match name {
+                    Some(n) => e.in_attribute(&n),
+                    None => e,
+                }
+            })?;
+            tags.into_iter().try_for_each(|t| a.access_control(t))
+        })
     }
 
     /// Adds checked tags as `PrincipalTag:` attributes.

@@ -3,8 +3,9 @@
 use std::fmt;
 use std::io;
 
-use super::tags::{TagError, truncate_to};
-use crate::error::ScimError;
+use super::tags::{TagError, truncate, truncate_to};
+use crate::error::{ScimError, ScimType, Span};
+use crate::path::PathError;
 
 /// What went wrong, with an input that triggers it.
 #[derive(Debug)]
@@ -101,6 +102,8 @@ pub enum SamlErrorKind {
         /// What is wrong.
         reason: &'static str,
     },
+    /// An access-control mapping could not be evaluated for the user.
+    Mapping(Box<MappingError>),
     /// The writer's sink failed.
     Io(io::Error),
 }
@@ -159,6 +162,7 @@ impl fmt::Display for SamlErrorKind {
                 "element {found:?} is not a SAML 2.0 AttributeStatement, Assertion or Response"
             ),
             Self::Structure { reason } => f.write_str(reason),
+            Self::Mapping(e) => write!(f, "{e}"),
             Self::Io(e) => write!(f, "write failed: {e}"),
         }
     }
@@ -299,7 +303,229 @@ impl From<&SamlError> for ScimError {
             | SamlErrorKind::NotSaml { .. }
             | SamlErrorKind::Structure { .. } => Self::invalid_syntax(e.to_string()),
             SamlErrorKind::Io(_) => Self::with_status(500, e.to_string()),
+            SamlErrorKind::Mapping(ref m) => Self::new(m.scim_type(), e.to_string()),
             _ => Self::invalid_value(e.to_string()),
         }
+    }
+}
+
+/// What is wrong with an access-control mapping, or with evaluating it for a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MappingErrorKind {
+    /// `userName`, `${user:email}`, `${path:name.givenName} ${path:name.familyName}`: a source
+    /// is exactly one `${path:…}` expression.
+    NotPathExpression,
+    /// `CostCenter` with no `=${path:…}`: an entry is `Key=${path:…}`.
+    Entry,
+    /// `${path:emails[type eq]}`: the path does not parse (RFC 7644 §3.5.2).
+    Path(PathError),
+    /// A source of 257 characters: at most 256.
+    SourceTooLong {
+        /// Its length, in characters.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// `${path:emails[not (type pr)].value}`: `(` is outside the source alphabet
+    /// `[\p{L}\p{Z}\p{N}_.:\/=+\-@\[\]\{\}\$\\"]`.
+    SourceChar {
+        /// The offending character.
+        ch: char,
+    },
+    /// `aws:team` or `Cost\nCenter` as a key: the tag-key rules apply.
+    Key(TagError),
+    /// A 51st attribute: at most 50.
+    TooManyAttributes {
+        /// How many the mapping would hold.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// `Dept` and `dept` both mapped: keys are the same ignoring case.
+    DuplicateKey,
+    /// `${path:costCenter}` (an enterprise attribute needs `enterprise.`), `${path:nmae}`,
+    /// `${path:emails[kind eq "work"].value}`: no schema in the registry defines the attribute.
+    UnknownAttribute,
+    /// `${path:name}`, `${path:enterprise.manager}`: a complex attribute has no single value;
+    /// name one of its sub-attributes.
+    Complex,
+    /// `${path:emails[primary eq "yes"].value}`: a comparison the attribute's type does not
+    /// allow.
+    InvalidFilter {
+        /// Why, as the filter evaluator words it.
+        detail: String,
+    },
+    /// The user has no value at the path, with [`MissingAttribute::Error`](super::MissingAttribute::Error).
+    Missing,
+    /// `${path:emails.value}` on a user with two emails, with
+    /// [`MultipleValues::Error`](super::MultipleValues::Error).
+    MultipleValues {
+        /// How many values the path selects.
+        count: usize,
+    },
+    /// The user holds an object or array where a single value belongs.
+    NotScalar,
+    /// The user's value breaks the tag-value rules (`100 Universal City Plaza\nHollywood`).
+    Value(TagError),
+}
+
+impl fmt::Display for MappingErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotPathExpression => {
+                f.write_str("a source must be exactly one `${path:<attribute path>}` expression")
+            }
+            Self::Entry => f.write_str("expected an entry `Key=${path:<attribute path>}`"),
+            Self::Path(e) => match e.found() {
+                "" => write!(f, "{}", e.expected()),
+                found => write!(f, "{}, found `{found}`", e.expected()),
+            },
+            Self::SourceTooLong { len, max } => {
+                write!(f, "the source has {len} characters (at most {max})")
+            }
+            Self::SourceChar { ch } => write!(
+                f,
+                "the source has {ch:?} (U+{:04X}), outside the source alphabet",
+                u32::from(*ch)
+            ),
+            Self::Key(e) => write!(f, "{e}"),
+            Self::TooManyAttributes { count, max } => {
+                write!(f, "{count} attributes for access control, at most {max}")
+            }
+            Self::DuplicateKey => f.write_str("the key is mapped twice (keys ignore case)"),
+            Self::UnknownAttribute => f.write_str("no schema defines the attribute"),
+            Self::Complex => f.write_str("the attribute is complex: map one of its sub-attributes"),
+            Self::InvalidFilter { detail } => write!(f, "invalid value filter: {detail}"),
+            Self::Missing => f.write_str("the user has no value at the path"),
+            Self::MultipleValues { count } => write!(
+                f,
+                "the path selects {count} values and a session tag holds one"
+            ),
+            Self::NotScalar => f.write_str("the user's value at the path is not a single value"),
+            Self::Value(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// An access-control mapping that breaks Identity Center's configuration rules, or that
+/// cannot be evaluated for a user.
+///
+/// `Display` is one line: the problem, then the key, the source (cut to 64 characters) and a
+/// byte offset in it when known. Converts into a `400` [`ScimError`]: `invalidPath` for a
+/// source that does not parse or resolve, `invalidFilter` for a bad valuePath filter,
+/// `invalidValue` otherwise.
+///
+/// ```
+/// use scimkit::saml::{AccessControlMapping, MappingErrorKind};
+///
+/// let err = AccessControlMapping::from_entries(["Dept=${path:enterprise.department"]).unwrap_err();
+/// assert_eq!(err.kind(), &MappingErrorKind::NotPathExpression);
+/// assert_eq!(err.key(), Some("Dept"));
+/// assert_eq!(
+///     err.to_string(),
+///     "a source must be exactly one `${path:<attribute path>}` expression \
+///      (key Dept, source ${path:enterprise.department)"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct MappingError {
+    kind: MappingErrorKind,
+    key: Option<Box<str>>,
+    expression: Option<Box<str>>,
+    span: Option<Span>,
+}
+
+impl fmt::Display for MappingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.kind)?;
+        let mut sep = " (";
+        if let Some(k) = &self.key {
+            write!(f, "{sep}key {k}")?;
+            sep = ", ";
+        }
+        if let Some(s) = &self.expression {
+            write!(f, "{sep}source {s}")?;
+            if let Some(span) = self.span {
+                write!(f, " at byte {}", span.start)?;
+            }
+            sep = ", ";
+        }
+        if sep == ", " {
+            f.write_str(")")
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl MappingError {
+    pub(crate) fn new(kind: MappingErrorKind) -> Self {
+        Self {
+            kind,
+            key: None,
+            expression: None,
+            span: None,
+        }
+    }
+
+    /// Names the key concerned, unless one is named already.
+    pub(crate) fn with_key(mut self, key: &str) -> Self {
+        self.key.get_or_insert_with(|| truncate(key).into());
+        self
+    }
+
+    /// Quotes the source (or entry) concerned and the span in it, unless one is quoted already.
+    pub(crate) fn with_source(mut self, source: &str, span: Option<Span>) -> Self {
+        if self.expression.is_none() {
+            self.expression = Some(truncate(source).into());
+            self.span = span;
+        }
+        self
+    }
+
+    /// What is wrong.
+    pub fn kind(&self) -> &MappingErrorKind {
+        &self.kind
+    }
+
+    /// The tag key concerned, cut to 64 characters.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+
+    /// The source expression (or entry) concerned, cut to 64 characters.
+    pub fn source_text(&self) -> Option<&str> {
+        self.expression.as_deref()
+    }
+
+    /// Where in the source the problem is (byte offsets), for syntax errors.
+    pub fn span(&self) -> Option<Span> {
+        self.span
+    }
+
+    /// The `scimType` a service answers with.
+    pub fn scim_type(&self) -> ScimType {
+        match self.kind {
+            MappingErrorKind::NotPathExpression
+            | MappingErrorKind::Entry
+            | MappingErrorKind::Path(_)
+            | MappingErrorKind::UnknownAttribute
+            | MappingErrorKind::Complex => ScimType::InvalidPath,
+            MappingErrorKind::InvalidFilter { .. } => ScimType::InvalidFilter,
+            _ => ScimType::InvalidValue,
+        }
+    }
+}
+
+impl From<MappingError> for SamlError {
+    fn from(e: MappingError) -> Self {
+        Self::new(SamlErrorKind::Mapping(Box::new(e)))
+    }
+}
+
+impl From<MappingError> for ScimError {
+    fn from(e: MappingError) -> Self {
+        Self::new(e.scim_type(), e.to_string())
     }
 }

@@ -3,14 +3,18 @@
 //! `SourceIdentity`) and IAM Identity Center's attributes for access control
 //! (`AccessControl:{key}`).
 //!
-//! Three parts:
+//! Four parts:
 //! - [`AttributeStatementBuilder`] collects attributes and [`build`](AttributeStatementBuilder::build)s
 //!   an [`AttributeStatement`], enforcing every rule AWS documents for them;
 //! - [`AttributeStatement::write_xml`] writes it, as a standalone element or as a fragment for an
 //!   assertion the caller signs, byte-for-byte deterministic, with no whitespace added to values;
 //! - [`StatementReader`] reads the attributes back out of an `AttributeStatement`, an `Assertion`
 //!   or a whole `Response`, validated by the same rules, refusing DTDs, oversized and over-nested
-//!   documents.
+//!   documents;
+//! - [`AccessControlMapping`] computes the `AccessControl:` attributes IAM Identity Center
+//!   passes for a SCIM user, from `${path:…}` sources resolved through the
+//!   [`SchemaRegistry`](crate::SchemaRegistry)
+//!   ([`AttributeStatementBuilder::access_control_from`]).
 //!
 //! The rules (AWS IAM User Guide, *Passing session tags in AWS STS* and *Configuring SAML
 //! assertions for the authentication response*; IAM Identity Center *Attributes for access
@@ -48,6 +52,7 @@
 
 mod builder;
 mod error;
+mod mapping;
 mod read;
 pub mod tags;
 mod xml;
@@ -55,7 +60,11 @@ mod xml;
 use std::str::FromStr;
 
 pub use builder::AttributeStatementBuilder;
-pub use error::{SamlError, SamlErrorKind};
+pub use error::{MappingError, MappingErrorKind, SamlError, SamlErrorKind};
+pub use mapping::{
+    AccessControlAttribute, AccessControlMapping, AttributeSource, MAX_ACCESS_CONTROL_ATTRIBUTES,
+    MAX_SOURCE_CHARS, MissingAttribute, MultipleValues, SOURCE_ALPHABET,
+};
 pub use read::StatementReader;
 pub use tags::{SessionTag, TagError, TagErrorKind, TagKey, TagPart, TagValue};
 

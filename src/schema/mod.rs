@@ -360,6 +360,27 @@ impl Schema {
     }
 }
 
+/// Whether a value is unassigned (RFC 7643 §2.5): `null`, an empty string, an empty array and
+/// an empty object all mean "no value".
+///
+/// ```
+/// use scimkit::schema::is_unassigned;
+/// use serde_json::json;
+///
+/// assert!(is_unassigned(&json!(null)) && is_unassigned(&json!("")) && is_unassigned(&json!([])));
+/// assert!(!is_unassigned(&json!(false)) && !is_unassigned(&json!(0)));
+/// ```
+pub fn is_unassigned(v: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
 /// Case-insensitive lookup by name: a linear scan, since schemas hold a few dozen attributes and
 /// this allocates nothing.
 fn find<'a>(attributes: &'a [Attribute], name: &str) -> Option<&'a Attribute> {

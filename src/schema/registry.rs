@@ -168,6 +168,11 @@ impl SchemaRegistry {
             .map(|r| (r.schema.as_str(), r.extensions.iter().map(String::as_str)))
     }
 
+    /// The names of the declared resource types (`"User"`, `"Group"`), in declaration order.
+    pub fn resource_type_names(&self) -> impl Iterator<Item = &str> {
+        self.resource_types.iter().map(|r| r.name.as_str())
+    }
+
     /// Whether the schema is an extension: declared as one by a resource type, or, for a schema
     /// no resource type mentions, a URN with an `extension` segment.
     pub fn is_extension(&self, schema_id: &str) -> bool {

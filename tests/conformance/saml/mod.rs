@@ -663,4 +663,5 @@ fn fragment_embeds_in_an_assertion() {
     }
 }
 
+mod mapping;
 mod read;

@@ -1,0 +1,518 @@
+//! Writes: `POST` (RFC 7644 §3.3), `PUT` (§3.5.1) and `PATCH` (§3.5.2), with the checks the
+//! schemas call for: `required`, `mutability` and `uniqueness`.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+use super::Provider;
+use super::discovery::clip;
+use super::version::stamp;
+use crate::error::{ScimError, ScimType};
+use crate::filter::{CompValue, CompareOp, Filter};
+use crate::model::{Op, PatchOp, PatchOperation};
+use crate::patch::{PatchOutcome, Patcher};
+use crate::path::{AttrPath, PatchPath};
+use crate::schema::{Attribute, Mutability, Schema, Uniqueness};
+
+/// Where an attribute definition lives: the core schema (`None`) or an extension.
+type Located<'s> = (Option<&'s Schema>, &'s Attribute);
+
+impl Provider {
+    /// The core schema and extensions of a resource type, or `404` for an unknown type.
+    fn schemas_of(&self, resource_type: &str) -> Result<(&Schema, Vec<&Schema>), ScimError> {
+        let unknown =
+            || ScimError::not_found(format!("no resource type `{}`", clip(resource_type)));
+        let (core, extensions) = self
+            .schemas
+            .resource_type(resource_type)
+            .ok_or_else(unknown)?;
+        let core = self.schemas.schema(core).ok_or_else(unknown)?;
+        let extensions = extensions.filter_map(|e| self.schemas.schema(e)).collect();
+        Ok((core, extensions))
+    }
+
+    /// Every top-level attribute of a resource type: core ones (and the common `externalId`)
+    /// with `None`, extension ones with their schema.
+    fn attributes_of<'s>(
+        core: &'s Schema,
+        extensions: &[&'s Schema],
+    ) -> impl Iterator<Item = Located<'s>> {
+        core.attributes().iter().map(|a| (None, a)).chain(
+            extensions
+                .iter()
+                .flat_map(|&e| e.attributes().iter().map(move |a| (Some(e), a))),
+        )
+    }
+
+    /// The resource a `POST` creates: `body` read against the schemas (names in the schema's
+    /// spelling, types checked, readOnly attributes such as `id`, `meta` and `groups`
+    /// ignored), with `id` and `meta` assigned. `existing` are the stored resources of the same
+    /// type, for the uniqueness check.
+    ///
+    /// Errors: a body that is not an object or lacks the core schema URN in `schemas` is
+    /// `400 invalidSyntax`; a missing required attribute or a value of the wrong type
+    /// `400 invalidValue`; a value another resource holds for an attribute whose `uniqueness`
+    /// is `server` or `global` (`userName`) `409 uniqueness`.
+    ///
+    /// ```
+    /// use scimkit::provider::Provider;
+    /// use serde_json::json;
+    ///
+    /// let p = Provider::new("https://example.com/scim/v2");
+    /// let body = json!({
+    ///     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+    ///     "USERNAME": "bjensen", "id": "ignored", "active": true
+    /// });
+    /// let now = chrono::Utc::now();
+    /// let user = p.create("User", &body, "2819c223", now, [])?;
+    /// assert_eq!(user["userName"], "bjensen");
+    /// assert_eq!(user["id"], "2819c223");
+    /// assert_eq!(user["meta"]["location"], "https://example.com/scim/v2/Users/2819c223");
+    ///
+    /// let again = p.create("User", &json!({
+    ///     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "BJensen"
+    /// }), "other", now, [&user]);
+    /// assert_eq!(again.unwrap_err().status, 409);
+    /// # Ok::<(), scimkit::ScimError>(())
+    /// ```
+    pub fn create<'a, I>(
+        &self,
+        resource_type: &str,
+        body: &Value,
+        id: &str,
+        now: DateTime<Utc>,
+        existing: I,
+    ) -> Result<Value, ScimError>
+    where
+        I: IntoIterator<Item = &'a Value>,
+    {
+        let (core, extensions) = self.schemas_of(resource_type)?;
+        let body = self.admit(resource_type, body)?;
+        let mut resource = self.build(core, &extensions, &body)?;
+        if let Value::Object(obj) = &mut resource {
+            obj.insert("id".to_owned(), Value::String(id.to_owned()));
+        }
+        self.check_unique(core, &extensions, &resource, existing, &mut |_| true)?;
+        stamp(
+            &mut resource,
+            resource_type,
+            self.location(resource_type, id),
+            now,
+        );
+        Ok(resource)
+    }
+
+    /// The resource a `PUT` leaves (RFC 7644 §3.5.1): `body` replaces every attribute of
+    /// `current` except the readOnly ones (`id`, `meta`, `groups`), which are kept whatever the
+    /// body says; an immutable attribute that is set must keep its value (else
+    /// `400 mutability`). Other errors as for [`create`](Self::create); `others` may include
+    /// `current` itself, which the uniqueness check skips by `id`.
+    ///
+    /// ```
+    /// use scimkit::provider::Provider;
+    /// use serde_json::json;
+    ///
+    /// let p = Provider::new("https://example.com/scim/v2");
+    /// let now = chrono::Utc::now();
+    /// let user = p.create("User", &json!({
+    ///     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+    ///     "userName": "bjensen", "nickName": "Babs"
+    /// }), "1", now, [])?;
+    /// let put = p.replace("User", &user, &json!({
+    ///     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+    ///     "id": "something else", "userName": "bjensen", "title": "Tour Guide"
+    /// }), now, [&user])?;
+    /// assert_eq!(put["id"], "1");
+    /// assert_eq!(put["title"], "Tour Guide");
+    /// assert!(put.get("nickName").is_none()); // not in the body: cleared
+    /// assert_ne!(put["meta"]["version"], user["meta"]["version"]);
+    /// # Ok::<(), scimkit::ScimError>(())
+    /// ```
+    pub fn replace<'a, I>(
+        &self,
+        resource_type: &str,
+        current: &Value,
+        body: &Value,
+        now: DateTime<Utc>,
+        others: I,
+    ) -> Result<Value, ScimError>
+    where
+        I: IntoIterator<Item = &'a Value>,
+    {
+        let (core, extensions) = self.schemas_of(resource_type)?;
+        let body = self.admit(resource_type, body)?;
+        let mut resource = self.build(core, &extensions, &body)?;
+        let (Value::Object(new), Value::Object(old)) = (&mut resource, current) else {
+            return Err(ScimError::with_status(
+                500,
+                "stored resource is not an object",
+            ));
+        };
+        for (ext, attr) in Self::attributes_of(core, &extensions) {
+            let before = lookup(old, ext, attr.name());
+            match attr.mutability() {
+                Mutability::ReadOnly => {
+                    if let Some(v) = before {
+                        put(new, ext, attr.name(), v.clone());
+                    }
+                }
+                Mutability::Immutable
+                    if before.is_some_and(|b| {
+                        !b.is_null() && lookup(new, ext, attr.name()) != Some(b)
+                    }) =>
+                {
+                    return Err(ScimError::mutability(format!(
+                        "`{}` is immutable: a PUT must repeat its value (RFC 7644 §3.5.1)",
+                        attr.name()
+                    )));
+                }
+                _ => {}
+            }
+        }
+        for key in ["id", "meta"] {
+            if let Some(v) = old.get(key) {
+                new.insert(key.to_owned(), v.clone());
+            }
+        }
+        let id = old
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        self.check_unique(core, &extensions, &resource, others, &mut |_| true)?;
+        stamp(
+            &mut resource,
+            resource_type,
+            self.location(resource_type, &id),
+            now,
+        );
+        Ok(resource)
+    }
+
+    /// Applies a `PATCH` request (RFC 7644 §3.5.2) to a stored resource, all or nothing, with
+    /// the provider's [`Compat`](crate::Compat) switches and profile limits; when something
+    /// changed, `meta.lastModified` and `meta.version` move. A change that would give a unique
+    /// attribute a value another resource of `others` holds is `409 uniqueness`, and the
+    /// resource is then unchanged.
+    ///
+    /// Only requests that may touch a unique attribute (a path naming one, or no path) are
+    /// tried on a copy first, so adding a member to a large group edits it in place.
+    ///
+    /// ```
+    /// use scimkit::provider::Provider;
+    /// use scimkit::{PatchOp, PatchOperation};
+    /// use serde_json::json;
+    ///
+    /// let p = Provider::new("https://example.com/scim/v2");
+    /// let now = chrono::Utc::now();
+    /// let mut group = p.create("Group", &json!({
+    ///     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Admins"
+    /// }), "g1", now, [])?;
+    /// let before = group["meta"]["version"].clone();
+    /// let op = PatchOp::new(vec![PatchOperation::add("members", json!([{"value": "u1"}]))]);
+    /// assert!(p.patch("Group", &mut group, &op, now, [])?.changed);
+    /// assert_eq!(group["members"], json!([{"value": "u1"}]));
+    /// assert_ne!(group["meta"]["version"], before);
+    /// # Ok::<(), scimkit::ScimError>(())
+    /// ```
+    pub fn patch<'a, I>(
+        &self,
+        resource_type: &str,
+        resource: &mut Value,
+        op: &PatchOp,
+        now: DateTime<Utc>,
+        others: I,
+    ) -> Result<PatchOutcome, ScimError>
+    where
+        I: IntoIterator<Item = &'a Value>,
+    {
+        let (core, extensions) = self.schemas_of(resource_type)?;
+        let op = &extension_paths(op, &extensions);
+        self.check_patch_profile(resource_type, op)?;
+        let patcher = Patcher::new(&self.schemas)
+            .compat(self.compat)
+            .max_operations(self.max_operations);
+        let touches_unique = op.operations.iter().any(|o| match o.path.as_deref() {
+            None => true,
+            Some(p) => p.parse::<PatchPath>().ok().is_some_and(|p| {
+                let a = p.attr();
+                self.schemas
+                    .resolve_parts(a.urn(), a.name(), None)
+                    .is_some_and(|r| r.attribute.uniqueness() != Uniqueness::None)
+            }),
+        });
+        let outcome = if touches_unique {
+            let mut copy = resource.clone();
+            let outcome = patcher.apply(op, &mut copy)?;
+            if outcome.changed {
+                let old = &*resource;
+                let mut changed = |(ext, attr): Located<'_>| {
+                    let (Value::Object(a), Value::Object(b)) = (old, &copy) else {
+                        return true;
+                    };
+                    lookup(a, ext, attr.name()) != lookup(b, ext, attr.name())
+                };
+                self.check_unique(core, &extensions, &copy, others, &mut changed)?;
+                *resource = copy;
+            }
+            outcome
+        } else {
+            patcher.apply(op, resource)?
+        };
+        if outcome.changed {
+            let id = resource
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            stamp(
+                resource,
+                resource_type,
+                self.location(resource_type, &id),
+                now,
+            );
+        }
+        Ok(outcome)
+    }
+
+    /// A `POST`/`PUT` body: an object listing the resource type's core schema in `schemas`,
+    /// passed through the profile's checks.
+    fn admit(&self, resource_type: &str, body: &Value) -> Result<Value, ScimError> {
+        let (core, _) = self.schemas_of(resource_type)?;
+        let Value::Object(obj) = body else {
+            return Err(ScimError::invalid_syntax("the body must be a JSON object"));
+        };
+        let lists_core = obj
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("schemas"))
+            .and_then(|(_, v)| v.as_array())
+            .is_some_and(|l| {
+                l.iter().any(|u| {
+                    u.as_str()
+                        .is_some_and(|u| u.eq_ignore_ascii_case(core.id()))
+                })
+            });
+        if !lists_core {
+            return Err(ScimError::invalid_syntax(format!(
+                "`schemas` must list `{}` (RFC 7643 §3)",
+                core.id()
+            )));
+        }
+        self.check_body_profile(resource_type, body)
+    }
+
+    /// Reads `body` onto an empty resource through the PATCH applier (a path-less `add`), which
+    /// checks types and writes names as the schemas spell them; top-level readOnly attributes
+    /// are dropped first (RFC 7644 §3.3, §3.5.1: ignored), then required ones are checked.
+    fn build(
+        &self,
+        core: &Schema,
+        extensions: &[&Schema],
+        body: &Value,
+    ) -> Result<Value, ScimError> {
+        let mut input = Map::new();
+        if let Value::Object(obj) = body {
+            for (key, v) in obj {
+                let read_only = match extensions.iter().find(|e| e.id().eq_ignore_ascii_case(key)) {
+                    Some(ext) => {
+                        input.insert(key.clone(), strip_read_only(ext, v));
+                        continue;
+                    }
+                    None => self
+                        .schemas
+                        .resolve_parts(Some(core.id()), key, None)
+                        .or_else(|| self.schemas.resolve_parts(None, key, None))
+                        .is_some_and(|r| r.attribute.mutability() == Mutability::ReadOnly),
+                };
+                if !read_only {
+                    input.insert(key.clone(), v.clone());
+                }
+            }
+        }
+        let mut resource = serde_json::json!({ "schemas": [core.id()] });
+        Patcher::new(&self.schemas)
+            .compat(self.compat)
+            .apply(
+                &PatchOp::new(vec![PatchOperation::add_value(input)]),
+                &mut resource,
+            )
+            .map_err(as_body_error)?;
+        let Value::Object(obj) = &resource else {
+            return Err(ScimError::with_status(500, "resource is not an object"));
+        };
+        for (ext, attr) in Self::attributes_of(core, extensions) {
+            let present = lookup(obj, ext, attr.name()).is_some_and(|v| !is_unassigned(v));
+            let ext_present = ext.is_none_or(|e| obj.contains_key(e.id()));
+            if attr.required() && !present && ext_present {
+                return Err(ScimError::invalid_value(format!(
+                    "`{}` is required",
+                    attr.name()
+                )));
+            }
+        }
+        Ok(resource)
+    }
+
+    /// `409 uniqueness` when a resource of `others` (other than `candidate` itself, by `id`)
+    /// holds the value `candidate` has for an attribute with `uniqueness` `server` or `global`,
+    /// compared as the schema says (`userName` ignores case). Only attributes `consider` accepts
+    /// are checked.
+    fn check_unique<'a, I>(
+        &self,
+        core: &Schema,
+        extensions: &[&Schema],
+        candidate: &Value,
+        others: I,
+        consider: &mut dyn FnMut(Located<'_>) -> bool,
+    ) -> Result<(), ScimError>
+    where
+        I: IntoIterator<Item = &'a Value>,
+    {
+        let Value::Object(obj) = candidate else {
+            return Ok(());
+        };
+        let mut filters = Vec::new();
+        for (ext, attr) in Self::attributes_of(core, extensions) {
+            if attr.uniqueness() == Uniqueness::None || attr.name().eq_ignore_ascii_case("id") {
+                continue;
+            }
+            let value = match lookup(obj, ext, attr.name()) {
+                Some(Value::String(s)) => CompValue::String(s.clone()),
+                Some(Value::Number(n)) => CompValue::Number(n.clone()),
+                Some(Value::Bool(b)) => CompValue::Bool(*b),
+                _ => continue,
+            };
+            if !consider((ext, attr)) {
+                continue;
+            }
+            let path = AttrPath::from_parts(ext.map(Schema::id), attr.name(), None)
+                .map_err(ScimError::from)?;
+            filters.push((attr.name(), Filter::Compare(path, CompareOp::Eq, value)));
+        }
+        if filters.is_empty() {
+            return Ok(());
+        }
+        let id = obj.get("id");
+        for other in others {
+            if id.is_some() && other.get("id") == id {
+                continue;
+            }
+            for (name, f) in &filters {
+                if f.matches(other, &self.schemas)? {
+                    return Err(ScimError::uniqueness(format!(
+                        "another resource already has this `{name}`"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `{base}/{endpoint}/{id}`.
+    pub(super) fn location(&self, resource_type: &str, id: &str) -> String {
+        format!("{}/{}/{id}", self.base_url, Self::endpoint(resource_type))
+    }
+}
+
+/// Operations whose `path` is an extension's URN (`"path":
+/// "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"`, which scim2-tester and some
+/// IdPs send), rewritten as the equivalent path-less operation on `{urn: value}`; a `remove`
+/// becomes a path-less `replace` with `null`, which unassigns the extension (RFC 7643 §2.5).
+fn extension_paths<'o>(op: &'o PatchOp, extensions: &[&Schema]) -> Cow<'o, PatchOp> {
+    let urn_of = |o: &PatchOperation| {
+        let p = o.path.as_deref()?.trim();
+        extensions
+            .iter()
+            .find(|e| e.id().eq_ignore_ascii_case(p))
+            .map(|e| e.id())
+    };
+    if !op.operations.iter().any(|o| urn_of(o).is_some()) {
+        return Cow::Borrowed(op);
+    }
+    let mut op = op.clone();
+    for o in &mut op.operations {
+        if let Some(urn) = urn_of(o) {
+            let value = match (o.op, o.value.take()) {
+                (Op::Remove, _) | (_, None) => Value::Null,
+                // An extension object may carry its own `schemas` (scim2-tester's do); it is
+                // not one of the extension's attributes.
+                (_, Some(Value::Object(mut m))) => {
+                    m.retain(|k, _| !k.eq_ignore_ascii_case("schemas"));
+                    Value::Object(m)
+                }
+                (_, Some(v)) => v,
+            };
+            let kind = if o.op == Op::Remove {
+                Op::Replace
+            } else {
+                o.op
+            };
+            let mut v = Map::new();
+            v.insert(urn.to_owned(), value);
+            *o = PatchOperation::new(kind, None, Some(Value::Object(v)));
+        }
+    }
+    Cow::Owned(op)
+}
+
+/// RFC 7643 §2.5: null and `[]` are unassigned.
+fn is_unassigned(v: &Value) -> bool {
+    v.is_null() || v.as_array().is_some_and(Vec::is_empty)
+}
+
+/// The value of a top-level attribute, core (`ext` = `None`) or under its extension's object.
+fn lookup<'v>(obj: &'v Map<String, Value>, ext: Option<&Schema>, name: &str) -> Option<&'v Value> {
+    let holder = match ext {
+        None => obj,
+        Some(e) => obj.get(e.id())?.as_object()?,
+    };
+    holder.get(name)
+}
+
+/// Sets a top-level attribute, creating the extension object when needed.
+fn put(obj: &mut Map<String, Value>, ext: Option<&Schema>, name: &str, v: Value) {
+    let holder = match ext {
+        None => obj,
+        Some(e) => match obj
+            .entry(e.id().to_owned())
+            .or_insert_with(|| Value::Object(Map::new()))
+        {
+            Value::Object(m) => m,
+            _ => return,
+        },
+    };
+    holder.insert(name.to_owned(), v);
+}
+
+/// An extension object without its readOnly attributes.
+fn strip_read_only(ext: &Schema, v: &Value) -> Value {
+    match v {
+        Value::Object(obj) => Value::Object(
+            obj.iter()
+                .filter(|(k, _)| {
+                    ext.attribute(k)
+                        .is_none_or(|a| a.mutability() != Mutability::ReadOnly)
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// A PATCH applier's error, reworded for a request body: no `Operations[0]` prefix, and an
+/// unknown attribute is an invalid value rather than an invalid path.
+fn as_body_error(mut e: ScimError) -> ScimError {
+    if let Some(d) = e.detail.take() {
+        let d = d
+            .strip_prefix("Operations[0]: ")
+            .map_or(d.clone(), str::to_owned);
+        e.detail = Some(d);
+    }
+    if e.scim_type == Some(ScimType::InvalidPath) || e.scim_type == Some(ScimType::NoTarget) {
+        e.scim_type = Some(ScimType::InvalidValue);
+    }
+    e
+}

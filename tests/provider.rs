@@ -1,0 +1,468 @@
+//! A provisioning session over HTTP, as an identity provider drives it, against the example
+//! server's router (`examples/server/app.rs`) on a loopback port.
+#![allow(clippy::unwrap_used)] // helpers outside #[test]
+
+#[allow(dead_code)]
+#[path = "../examples/server/app.rs"]
+mod app;
+
+use reqwest::{Client, Method, StatusCode};
+use scimkit::Compat;
+use scimkit::provider::Provider;
+use scimkit::schema::Uniqueness;
+use serde_json::{Value, json};
+
+const TOKEN: &str = "test-token";
+const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+const GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+const PATCH: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+/// A server on a free loopback port and a client bound to it.
+struct Session {
+    http: Client,
+    base: String,
+}
+
+/// An answer: status, headers and the JSON body (`Null` when empty).
+struct Answer {
+    status: StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: Value,
+}
+
+impl Answer {
+    #[track_caller]
+    fn expect(self, status: u16) -> Value {
+        assert_eq!(self.status.as_u16(), status, "{}", self.body);
+        if status != 204 && status != 304 {
+            assert_eq!(self.headers["content-type"], "application/scim+json");
+        }
+        self.body
+    }
+
+    #[track_caller]
+    fn error(self, status: u16, scim_type: Option<&str>) -> Value {
+        let body = self.expect(status);
+        assert_eq!(
+            body["schemas"],
+            json!(["urn:ietf:params:scim:api:messages:2.0:Error"])
+        );
+        assert_eq!(body["status"], status.to_string());
+        assert_eq!(body["scimType"].as_str(), scim_type, "{body}");
+        body
+    }
+}
+
+impl Session {
+    async fn start(compat: Compat) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}/scim/v2", listener.local_addr().unwrap());
+        let provider = Provider::new(&base)
+            .with_uniqueness("Group", "displayName", Uniqueness::Server)
+            .with_compat(compat);
+        let router = app::router(app::App::new(provider, TOKEN));
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Self {
+            http: Client::new(),
+            base,
+        }
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let mut r = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(TOKEN);
+        for (k, v) in headers {
+            r = r.header(*k, *v);
+        }
+        if let Some(b) = body {
+            r = r
+                .header("content-type", "application/scim+json")
+                .body(b.to_string());
+        }
+        let resp = r.send().await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.unwrap();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap()
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn get(&self, path: &str) -> Answer {
+        self.send(Method::GET, path, None, &[]).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Answer {
+        self.send(Method::POST, path, Some(&body), &[]).await
+    }
+
+    async fn put(&self, path: &str, body: Value) -> Answer {
+        self.send(Method::PUT, path, Some(&body), &[]).await
+    }
+
+    async fn patch(&self, path: &str, ops: Value) -> Answer {
+        let body = json!({"schemas": [PATCH], "Operations": ops});
+        self.send(Method::PATCH, path, Some(&body), &[]).await
+    }
+
+    async fn delete(&self, path: &str) -> Answer {
+        self.send(Method::DELETE, path, None, &[]).await
+    }
+
+    /// The ids of `filter`'s matches on `/Users`.
+    async fn find_users(&self, filter: &str) -> Vec<String> {
+        let q: String = url_encode(filter);
+        let page = self.get(&format!("/Users?filter={q}")).await.expect(200);
+        assert_eq!(
+            page["schemas"],
+            json!(["urn:ietf:params:scim:api:messages:2.0:ListResponse"])
+        );
+        page["Resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn user(name: &str, external_id: &str) -> Value {
+    json!({
+        "schemas": [USER],
+        "userName": name,
+        "externalId": external_id,
+        "name": {"givenName": "Test", "familyName": name},
+        "displayName": name,
+        "emails": [{"value": name, "type": "work", "primary": true}],
+        "password": "t1meMa$heen",
+        "active": true
+    })
+}
+
+fn member_ids(group: &Value) -> Vec<&str> {
+    let mut ids: Vec<&str> = group["members"]
+        .as_array()
+        .map(|m| m.iter().filter_map(|m| m["value"].as_str()).collect())
+        .unwrap_or_default();
+    ids.sort_unstable();
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provisioning_session() {
+    let s = Session::start(Compat::entra()).await;
+
+    // Authentication: no token, a wrong token.
+    let anon = s
+        .http
+        .get(format!("{}/Users", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anon.status(), 401);
+    assert_eq!(anon.headers()["www-authenticate"], "Bearer");
+    let wrong = s
+        .http
+        .get(format!("{}/Users", s.base))
+        .bearer_auth("nope")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let body: Value = wrong.json().await.unwrap();
+    assert_eq!(body["status"], "401");
+
+    // Discovery.
+    let spc = s.get("/ServiceProviderConfig").await.expect(200);
+    assert_eq!(spc["patch"]["supported"], true);
+    assert_eq!(spc["etag"]["supported"], true);
+    let types = s.get("/ResourceTypes").await.expect(200);
+    assert_eq!(types["totalResults"], 2);
+    s.get("/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group")
+        .await
+        .expect(200);
+    s.get("/Nothing").await.error(404, None);
+
+    // Create two users.
+    let created = s.post("/Users", user("alice@example.com", "ext-a")).await;
+    let location = created.headers["location"].to_str().unwrap().to_owned();
+    let etag = created.headers["etag"].to_str().unwrap().to_owned();
+    let alice = created.expect(201);
+    let a = alice["id"].as_str().unwrap().to_owned();
+    assert_eq!(location, format!("{}/Users/{a}", s.base));
+    assert_eq!(alice["meta"]["location"], location);
+    assert_eq!(alice["meta"]["version"], etag);
+    assert_eq!(alice["meta"]["resourceType"], "User");
+    assert!(alice.get("password").is_none());
+    let bob = s
+        .post("/Users", user("bob@example.com", "ext-b"))
+        .await
+        .expect(201);
+    let b = bob["id"].as_str().unwrap().to_owned();
+    assert_ne!(a, b);
+
+    // userName is unique, ignoring case; a missing or malformed body is refused.
+    let dup = s.post("/Users", user("ALICE@example.com", "ext-c")).await;
+    dup.error(409, Some("uniqueness"));
+    s.post("/Users", json!({"schemas": [USER]}))
+        .await
+        .error(400, Some("invalidValue"));
+    let garbage = s
+        .send(
+            Method::POST,
+            "/Users",
+            None,
+            &[("content-type", "application/json")],
+        )
+        .await;
+    garbage.error(400, Some("invalidSyntax"));
+
+    // Look-ups an IdP does before it creates.
+    assert_eq!(
+        s.find_users(r#"userName eq "Alice@Example.com""#).await,
+        [a.as_str()]
+    );
+    assert_eq!(s.find_users(r#"externalId eq "ext-b""#).await, [b.as_str()]);
+    assert!(s.find_users(r#"externalId eq "EXT-B""#).await.is_empty()); // caseExact
+    assert!(
+        s.find_users(r#"userName eq "carol@example.com""#)
+            .await
+            .is_empty()
+    );
+    s.get("/Users?filter=userName+eq")
+        .await
+        .error(400, Some("invalidFilter"));
+    s.get("/Users?filter=active+gt+true")
+        .await
+        .error(400, Some("invalidFilter"));
+
+    // A group with alice; group names are unique on this server.
+    let group = s
+        .post(
+            "/Groups",
+            json!({"schemas": [GROUP], "displayName": "Engineers", "members": [{"value": a}]}),
+        )
+        .await
+        .expect(201);
+    let g = group["id"].as_str().unwrap().to_owned();
+    let gpath = format!("/Groups/{g}");
+    assert_eq!(member_ids(&group), [a.as_str()]);
+    s.post(
+        "/Groups",
+        json!({"schemas": [GROUP], "displayName": "Engineers"}),
+    )
+    .await
+    .error(409, Some("uniqueness"));
+
+    // RFC 7644 §3.5.2.1 add, then §3.5.2.2 remove by filter.
+    let v0 = group["meta"]["version"].clone();
+    let after = s
+        .patch(
+            &gpath,
+            json!([{"op": "add", "path": "members", "value": [{"value": b}]}]),
+        )
+        .await
+        .expect(200);
+    let mut both = [a.as_str(), b.as_str()];
+    both.sort_unstable();
+    assert_eq!(member_ids(&after), both);
+    assert_ne!(after["meta"]["version"], v0);
+    let after = s
+        .patch(
+            &gpath,
+            json!([{"op": "remove", "path": format!("members[value eq \"{a}\"]")}]),
+        )
+        .await
+        .expect(200);
+    assert_eq!(member_ids(&after), [b.as_str()]);
+
+    // Entra ID: capitalised ops, `remove` with a value list.
+    let after = s
+        .patch(
+            &gpath,
+            json!([
+                {"op": "Add", "path": "members", "value": [{"value": a}]},
+                {"op": "Remove", "path": "members", "value": [{"value": b}]}
+            ]),
+        )
+        .await
+        .expect(200);
+    assert_eq!(member_ids(&after), [a.as_str()]);
+
+    // Disable: Okta sends a path-less replace, Entra a string boolean.
+    let upath = format!("/Users/{a}");
+    let off = s
+        .patch(
+            &upath,
+            json!([{"op": "replace", "value": {"active": false}}]),
+        )
+        .await
+        .expect(200);
+    assert_eq!(off["active"], false);
+    let on = s
+        .patch(
+            &upath,
+            json!([{"op": "Replace", "path": "active", "value": "True"}]),
+        )
+        .await
+        .expect(200);
+    assert_eq!(on["active"], true);
+    let off = s
+        .patch(
+            &upath,
+            json!([{"op": "Replace", "path": "active", "value": "False"}]),
+        )
+        .await
+        .expect(200);
+    assert_eq!(s.get(&upath).await.expect(200)["active"], false);
+    assert!(s.find_users("active eq false").await.contains(&a));
+
+    // PATCH errors.
+    s.patch(
+        &upath,
+        json!([{"op": "replace", "path": "emails[type eq", "value": "x"}]),
+    )
+    .await
+    .error(400, Some("invalidPath"));
+    s.patch(&upath, json!([{"op": "remove"}]))
+        .await
+        .error(400, Some("noTarget"));
+    s.patch(
+        &upath,
+        json!([{"op": "replace", "path": "id", "value": "x"}]),
+    )
+    .await
+    .error(400, Some("mutability"));
+    s.patch(
+        &upath,
+        json!([{"op": "replace", "path": "userName", "value": "bob@example.com"}]),
+    )
+    .await
+    .error(409, Some("uniqueness"));
+    s.patch(
+        "/Users/nobody",
+        json!([{"op": "replace", "path": "active", "value": true}]),
+    )
+    .await
+    .error(404, None);
+
+    // Entity tags: a stale If-Match fails, the current one passes, If-None-Match gives 304.
+    let current = off["meta"]["version"].as_str().unwrap().to_owned();
+    let stale = etag.as_str();
+    let body = json!({"schemas": [PATCH], "Operations": [{"op": "replace", "path": "title", "value": "CTO"}]});
+    s.send(Method::PATCH, &upath, Some(&body), &[("if-match", stale)])
+        .await
+        .error(412, None);
+    let titled = s
+        .send(
+            Method::PATCH,
+            &upath,
+            Some(&body),
+            &[("if-match", &current)],
+        )
+        .await
+        .expect(200);
+    let current = titled["meta"]["version"].as_str().unwrap().to_owned();
+    let not_modified = s
+        .send(Method::GET, &upath, None, &[("if-none-match", &current)])
+        .await;
+    assert_eq!(not_modified.status, 304);
+
+    // PUT as JumpCloud sends it: the full user, empty arrays for unassigned values.
+    let mut jc: Value =
+        serde_json::from_str(include_str!("data/resources/jumpcloud-put-user-full.json")).unwrap();
+    jc["userName"] = json!("alice@example.com");
+    let put = s.put(&upath, jc).await.expect(200);
+    assert_eq!(put["id"], a.as_str());
+    assert_eq!(put["title"], "Analyst");
+    assert_eq!(put["externalId"], "5f0c1a2b3c4d5e6f7a8b9c0d");
+    assert_eq!(put[ENTERPRISE]["department"], "Engineering");
+    assert!(put.get("active").is_some_and(|v| v == true));
+    assert!(put.get("addresses").is_none() && put.get("phoneNumbers").is_none());
+    assert_eq!(put["meta"]["created"], alice["meta"]["created"]);
+    assert_ne!(put["meta"]["version"], current.as_str());
+    let taken = user("bob@example.com", "ext-a");
+    s.put(&upath, taken).await.error(409, Some("uniqueness"));
+    s.put("/Users/nobody", user("x@example.com", "x"))
+        .await
+        .error(404, None);
+
+    // Attribute selection on a single resource.
+    let slim = s
+        .get(&format!("{upath}?attributes=userName"))
+        .await
+        .expect(200);
+    assert_eq!(slim["userName"], "alice@example.com");
+    assert!(slim.get("title").is_none() && slim.get("id").is_some());
+
+    // Delete: the user is gone, and gone from the group.
+    assert_eq!(s.delete(&upath).await.expect(204), Value::Null);
+    s.get(&upath).await.error(404, None);
+    s.delete(&upath).await.error(404, None);
+    let group = s.get(&gpath).await.expect(200);
+    assert!(member_ids(&group).is_empty());
+    s.delete(&gpath).await.expect(204);
+    assert_eq!(s.get("/Groups").await.expect(200)["totalResults"], json!(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strict_server_refuses_idp_deviations() {
+    let s = Session::start(Compat::strict()).await;
+    let u = s
+        .post("/Users", user("carol@example.com", "ext"))
+        .await
+        .expect(201);
+    let upath = format!("/Users/{}", u["id"].as_str().unwrap());
+    s.patch(
+        &upath,
+        json!([{"op": "replace", "path": "active", "value": "False"}]),
+    )
+    .await
+    .error(400, Some("invalidValue"));
+    s.patch(
+        &upath,
+        json!([{"op": "replace", "path": "emails[type eq \"home\"].value", "value": "x@y"}]),
+    )
+    .await
+    .error(400, Some("noTarget"));
+    let g = s
+        .post(
+            "/Groups",
+            json!({"schemas": [GROUP], "displayName": "G", "members": [{"value": "m"}]}),
+        )
+        .await
+        .expect(201);
+    let gpath = format!("/Groups/{}", g["id"].as_str().unwrap());
+    s.patch(
+        &gpath,
+        json!([{"op": "remove", "path": "members", "value": [{"value": "m"}]}]),
+    )
+    .await
+    .error(400, Some("invalidValue"));
+    assert_eq!(member_ids(&s.get(&gpath).await.expect(200)), ["m"]);
+}
