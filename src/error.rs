@@ -291,9 +291,29 @@ impl std::error::Error for ScimError {}
 
 impl From<serde_json::Error> for ScimError {
     /// A body that is not JSON, or not the JSON a model expects, is `400 invalidSyntax`.
+    ///
+    /// serde quotes the offending value whole (`invalid type: string "…", expected a
+    /// sequence`), so a long message keeps only its start and its end, where serde_json puts
+    /// what was expected and the position: a hostile body never comes back in the response.
     fn from(e: serde_json::Error) -> Self {
-        Self::invalid_syntax(e.to_string())
+        Self::invalid_syntax(clip_middle(&e.to_string(), 160, 96))
     }
+}
+
+/// `s` with all but its first `head` and last `tail` bytes (on character boundaries) replaced
+/// by `…`.
+fn clip_middle(s: &str, head: usize, tail: usize) -> String {
+    if s.len() <= head + tail {
+        return s.to_owned();
+    }
+    let start = (0..=head)
+        .rev()
+        .find(|&i| s.is_char_boundary(i))
+        .unwrap_or(0);
+    let end = (s.len() - tail..s.len())
+        .find(|&i| s.is_char_boundary(i))
+        .unwrap_or(s.len());
+    format!("{}…{}", &s[..start], &s[end..])
 }
 
 impl Serialize for ScimError {

@@ -65,6 +65,9 @@
 //! - **Sync planning** — [`diff`] (the PATCH that turns one resource into another) and [`aws`]
 //!   (what AWS IAM Identity Center accepts, and plans shaped for it).
 //! - **SAML session tags** — [`saml`] (feature `saml`, on by default).
+//! - **Service providers** — [`provider`]: the request handling of a SCIM server (discovery
+//!   documents, create, PUT, PATCH, list, `meta` and ETags, uniqueness) for a web framework to
+//!   wrap ([`Provider`]); `examples/server` serves it with axum.
 //!
 //! ## Errors
 //!
@@ -94,6 +97,44 @@
 //! # Ok::<(), scimkit::ScimError>(())
 //! ```
 //!
+//! ## Input safety
+//!
+//! Every input is hostile until checked. The crate does no I/O, so a service bounds the size
+//! of request bodies at its HTTP layer; within a body, each parser and applier has explicit
+//! bounds. Past one, the input gets a SCIM error, never a panic, a stack overflow, an abort
+//! from a recursive drop, or memory out of proportion to the input. Errors quote at most a short
+//! excerpt of what they refuse.
+//!
+//! | Input | Bound (default) | Past it |
+//! |---|---|---|
+//! | filter text | [`filter::DEFAULT_MAX_LEN`] bytes (64 KiB), [`FilterParser::max_len`] | `400 invalidFilter` |
+//! | filter nesting of `(`, `not (`, `[` | [`filter::DEFAULT_MAX_DEPTH`] (64), [`FilterParser::max_depth`] | `400 invalidFilter` |
+//! | filter attribute expressions | [`filter::DEFAULT_MAX_TERMS`] (1024), [`FilterParser::max_terms`] | `400 invalidFilter` |
+//! | PATCH `path` | the filter depth and term bounds | `400 invalidPath` |
+//! | PATCH operations per request | [`patch::DEFAULT_MAX_OPERATIONS`] (1000), [`Patcher::max_operations`] | `400 invalidValue` |
+//! | PATCH value nesting | 8 levels of complex values | `400 invalidValue` |
+//! | JSON nesting, as text or as a built `Value` read by the models | 128 levels | `400 invalidSyntax` |
+//! | SAML document | [`StatementReader::DEFAULT_MAX_SIZE`] bytes (100,000), [`max_depth`](StatementReader::max_depth) 32, no DTD or entity | [`SamlError`], `400 invalidSyntax` |
+//! | session tags | [`saml::tags::MAX_TAGS`] (50), keys of 128 and values of 256 characters | [`SamlError`] |
+//!
+//! String values are bounded only by the body that carries them; evaluating and applying cost
+//! time linear in the input (member lists are matched through hash sets) and trees drop
+//! iteratively. The parsers, the PATCH applier, the models and the SAML reader and builder are
+//! fuzzed (`fuzz/` in the repository), and every past finding is replayed by the test suite.
+//!
+//! ```
+//! use scimkit::{Filter, FilterParser, ScimError, ScimType};
+//!
+//! let deep = format!("{}userName pr{}", "(".repeat(65), ")".repeat(65));
+//! let err = ScimError::from(deep.parse::<Filter>().unwrap_err());
+//! assert_eq!((err.status, err.scim_type), (400, Some(ScimType::InvalidFilter)));
+//!
+//! // The bounds are per parser: a service may tighten them.
+//! let err = FilterParser::new().max_len(16).parse(r#"userName eq "bjensen""#).unwrap_err();
+//! assert_eq!(err.scim_type(), ScimType::InvalidFilter);
+//! # Ok::<(), ScimError>(())
+//! ```
+//!
 //! ## IdP compatibility
 //!
 //! Strict RFC behaviour is the default. Known deviations of real identity providers (Microsoft
@@ -104,6 +145,8 @@
 //! ## Crate features
 //!
 //! - `saml` (default): the [`saml`] module, with `quick-xml` and `unicode-normalization`.
+//! - `fuzzing` (internal, not a stable API): the checks the fuzz targets and the replay test
+//!   share.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -112,6 +155,9 @@ pub mod compat;
 pub mod diff;
 pub mod error;
 pub mod filter;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod model;
 pub mod patch;
 pub mod path;
@@ -131,6 +177,7 @@ pub use model::{
 };
 pub use patch::{PatchOutcome, Patcher};
 pub use path::{AttrPath, PatchPath, PathError};
+pub use provider::Provider;
 pub use query::{Projection, Query, SortBy, SortOrder};
 #[cfg(feature = "saml")]
 pub use saml::{

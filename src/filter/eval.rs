@@ -314,7 +314,8 @@ impl<'s> Eval<'s> {
             let value_def = leaf.and_then(|a| a.sub_attribute("value"));
             if leaf.is_some() && value_def.is_none() {
                 return Err(type_error(format_args!(
-                    "`{path}` is complex: compare one of its sub-attributes"
+                    "`{}` is complex: compare one of its sub-attributes",
+                    crate::model::truncate(path.as_str())
                 )));
             }
             if leaf.is_some() || value.is_some_and(holds_objects) {
@@ -427,7 +428,11 @@ impl How {
         use CompareOp::{Co, Eq, Ew, Ne, Sw};
         let ordering = !matches!(op, Eq | Ne | Co | Sw | Ew);
         let substring = matches!(op, Co | Sw | Ew);
-        let invalid = |why: &str| Err(type_error(format_args!("`{path} {op} {comp}`: {why}")));
+        // The literal may be as long as the filter: quote a bounded excerpt of the expression.
+        let invalid = |why: &str| {
+            let expr = crate::model::truncate(&format!("{path} {op} {comp}"));
+            Err(type_error(format_args!("`{expr}`: {why}")))
+        };
         match comp {
             CompValue::Null => return invalid("null only compares with eq or ne"),
             CompValue::Bool(_) if matches!(op, Eq | Ne) => {}

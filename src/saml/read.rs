@@ -9,7 +9,7 @@ use quick_xml::reader::NsReader;
 
 use super::builder::{Assembler, check_xml_text};
 use super::error::{SamlError, SamlErrorKind};
-use super::tags::truncate;
+use super::tags::{truncate, truncate_to};
 use super::{AWS_ATTRIBUTE_PREFIX, AttributeStatement, SAML_ASSERTION_NS, SAML_PROTOCOL_NS};
 
 /// Reads the attributes of a SAML 2.0 `AttributeStatement`, `Assertion` or `Response`, checking
@@ -343,9 +343,12 @@ impl Ns {
     }
 }
 
+/// quick-xml's messages quote names and text from the document (`expected `</a>`, but
+/// `</…>``): the message is cut so a hostile document is never echoed whole.
 fn xml_error(message: impl Into<String>) -> SamlError {
+    let message = message.into();
     SamlErrorKind::Xml {
-        message: message.into(),
+        message: truncate_to(&message, 200).into_owned(),
     }
     .into()
 }
