@@ -150,7 +150,7 @@ impl AttributeStatementBuilder {
             let key = key
                 .try_into()
                 .map_err(|e| SamlError::from(e).in_attribute(TRANSITIVE_TAG_KEYS))?;
-            a.transitive_tag_keys.push(key);
+            a.0.transitive_tag_keys.push(key);
             Ok(())
         })
     }
@@ -158,7 +158,7 @@ impl AttributeStatementBuilder {
     /// Adds a `Role` value: the role the user may assume and the SAML provider it trusts.
     pub fn role(self, role_arn: &str, provider_arn: &str) -> Self {
         self.apply(|a| {
-            a.roles.push(AwsRole::from_arns(role_arn, provider_arn)?);
+            a.0.roles.push(AwsRole::from_arns(role_arn, provider_arn)?);
             Ok(())
         })
     }
@@ -218,35 +218,20 @@ where
     Ok(SessionTag::from_parts(key, value))
 }
 
-/// The statement under construction, fed by the builder and the reader alike.
+/// The statement under construction, fed by the builder and the reader alike; `finish`
+/// checks the rules that span attributes and hands it over.
 #[derive(Debug, Default)]
-pub(crate) struct Assembler {
-    roles: Vec<AwsRole>,
-    role_session_name: Option<String>,
-    session_duration: Option<u32>,
-    source_identity: Option<String>,
-    principal_tags: Vec<SessionTag>,
-    transitive_tag_keys: Vec<TagKey>,
-    access_control: Vec<SessionTag>,
-    other: Vec<SamlAttribute>,
-}
+pub(crate) struct Assembler(AttributeStatement);
 
 impl Assembler {
     fn is_empty(&self) -> bool {
-        self.roles.is_empty()
-            && self.role_session_name.is_none()
-            && self.session_duration.is_none()
-            && self.source_identity.is_none()
-            && self.principal_tags.is_empty()
-            && self.transitive_tag_keys.is_empty()
-            && self.access_control.is_empty()
-            && self.other.is_empty()
+        self.0.is_empty()
     }
 
     // The tag count is checked as tags arrive, so that the quadratic duplicate check in
     // `finish` never sees more than `MAX_TAGS` of them.
     fn count_tag(&self) -> Result<(), SamlError> {
-        let count = self.principal_tags.len() + self.access_control.len() + 1;
+        let count = self.0.principal_tags.len() + self.0.access_control.len() + 1;
         if count > MAX_TAGS {
             return Err(SamlErrorKind::TooManyTags {
                 count,
@@ -259,29 +244,29 @@ impl Assembler {
 
     fn access_control(&mut self, tag: SessionTag) -> Result<(), SamlError> {
         self.count_tag()?;
-        self.access_control.push(tag);
+        self.0.access_control.push(tag);
         Ok(())
     }
 
     fn principal_tag(&mut self, tag: SessionTag) -> Result<(), SamlError> {
         self.count_tag()?;
-        self.principal_tags.push(tag);
+        self.0.principal_tags.push(tag);
         Ok(())
     }
 
     fn role_session_name(&mut self, name: &str) -> Result<(), SamlError> {
         let name = check_session_name(name).map_err(|e| e.in_attribute(ROLE_SESSION_NAME))?;
-        set_once(&mut self.role_session_name, name, ROLE_SESSION_NAME)
+        set_once(&mut self.0.role_session_name, name, ROLE_SESSION_NAME)
     }
 
     fn source_identity(&mut self, name: &str) -> Result<(), SamlError> {
         let name = check_session_name(name).map_err(|e| e.in_attribute(SOURCE_IDENTITY))?;
-        set_once(&mut self.source_identity, name, SOURCE_IDENTITY)
+        set_once(&mut self.0.source_identity, name, SOURCE_IDENTITY)
     }
 
     fn session_duration(&mut self, text: &str) -> Result<(), SamlError> {
         let seconds = parse_duration(text).map_err(|e| e.in_attribute(SESSION_DURATION))?;
-        set_once(&mut self.session_duration, seconds, SESSION_DURATION)
+        set_once(&mut self.0.session_duration, seconds, SESSION_DURATION)
     }
 
     /// Adds an attribute by its SAML `Name`, routing the names AWS reads to their checks.
@@ -303,14 +288,14 @@ impl Assembler {
             ROLE => {
                 at_least_one(&values)?;
                 for v in &values {
-                    self.roles.push(parse_role(v)?);
+                    self.0.roles.push(parse_role(v)?);
                 }
                 Ok(())
             }
             TRANSITIVE_TAG_KEYS => {
                 at_least_one(&values)?;
                 for v in &values {
-                    self.transitive_tag_keys.push(TagKey::new(v)?);
+                    self.0.transitive_tag_keys.push(TagKey::new(v)?);
                 }
                 Ok(())
             }
@@ -322,7 +307,7 @@ impl Assembler {
                 for v in &values {
                     check_xml_text(v)?;
                 }
-                self.other.push(SamlAttribute {
+                self.0.other.push(SamlAttribute {
                     name: name.to_owned(),
                     values,
                 });
@@ -334,10 +319,10 @@ impl Assembler {
     /// Checks the rules that span attributes. Keys are compared through their case folds in
     /// hash sets, so a full statement costs linear time.
     pub(crate) fn finish(self) -> Result<AttributeStatement, SamlError> {
-        let principal = unique_folds(&self.principal_tags, PRINCIPAL_TAG_PREFIX)?;
-        unique_folds(&self.access_control, ACCESS_CONTROL_PREFIX)?;
-        let mut transitive = HashSet::with_capacity(self.transitive_tag_keys.len());
-        for key in &self.transitive_tag_keys {
+        let principal = unique_folds(&self.0.principal_tags, PRINCIPAL_TAG_PREFIX)?;
+        unique_folds(&self.0.access_control, ACCESS_CONTROL_PREFIX)?;
+        let mut transitive = HashSet::with_capacity(self.0.transitive_tag_keys.len());
+        for key in &self.0.transitive_tag_keys {
             let fold = fold_key(key.as_str());
             let problem = if !principal.contains(&fold) {
                 Some(false)
@@ -354,16 +339,7 @@ impl Assembler {
                 .in_attribute(TRANSITIVE_TAG_KEYS));
             }
         }
-        Ok(AttributeStatement {
-            roles: self.roles,
-            role_session_name: self.role_session_name,
-            session_duration: self.session_duration,
-            source_identity: self.source_identity,
-            principal_tags: self.principal_tags,
-            transitive_tag_keys: self.transitive_tag_keys,
-            access_control: self.access_control,
-            other: self.other,
-        })
+        Ok(self.0)
     }
 }
 
