@@ -596,3 +596,87 @@ fn member_display_is_writable_member_value_is_immutable() {
     assert_eq!(err.scim_type, Some(ScimType::Mutability));
     assert_eq!(group, before);
 }
+
+/// Member ids that are equal ignoring case in ways an ASCII-only or a prefix-only comparison
+/// gets wrong: the Kelvin sign `K` folds to `k`, `É` to `é`, and long ids differ only inside.
+fn arb_member_id() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "",
+        "a",
+        "A",
+        "abc",
+        "ABC",
+        "kelvin",
+        "\u{212A}elvin",
+        "KELVIN",
+        "école",
+        "ÉCOLE",
+        "2819c223-7f76-453a-919d-413861904646",
+        "2819C223-7F76-453A-919D-413861904646",
+        "2819c223-7f76-453a-919d-413861904647",
+        "2819c223-7f76-453a-819d-413861904646",
+        "aaaaaaaakaaaaaaaa",
+        "aaaaaaaa\u{212A}aaaaaaaa",
+        "AAAAAAAAKAAAAAAAA",
+        "aaaaaaaaxaaaaaaaa",
+    ])
+    .prop_map(str::to_owned)
+}
+
+fn members(ids: &[String]) -> Value {
+    ids.iter().map(|id| json!({"value": id})).collect()
+}
+
+/// Whether two member ids are the same member: `members.value` is not caseExact (RFC 7643
+/// §8.7.1), and case is folded by Unicode's lowercase mapping.
+fn same_member(a: &str, b: &str) -> bool {
+    a.to_lowercase() == b.to_lowercase()
+}
+
+proptest! {
+    /// RFC 7644 §3.5.2.1: adding values appends those not already present (once each); the
+    /// hashed index and its prefilter agree with comparing every pair.
+    #[test]
+    fn add_appends_exactly_the_absent_members(
+        current in proptest::collection::vec(arb_member_id(), 0..12),
+        added in proptest::collection::vec(arb_member_id(), 0..8),
+    ) {
+        let mut group = json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "displayName": "g",
+            "members": members(&current),
+        });
+        let op = request(json!([{"op": "add", "path": "members", "value": members(&added)}]));
+        op.apply(&mut group, schemas()).unwrap();
+        let mut expected = current.clone();
+        for id in &added {
+            if !expected.iter().any(|e| same_member(e, id)) {
+                expected.push(id.clone());
+            }
+        }
+        let got = group.get("members").cloned().unwrap_or(json!([]));
+        prop_assert_eq!(got, members(&expected));
+    }
+
+    /// `Compat::remove_with_value` removes exactly the members equal to a listed one.
+    #[test]
+    fn remove_with_value_removes_exactly_the_listed_members(
+        current in proptest::collection::vec(arb_member_id(), 0..12),
+        gone in proptest::collection::vec(arb_member_id(), 1..6),
+    ) {
+        let mut group = json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "displayName": "g",
+            "members": members(&current),
+        });
+        let op = request(json!([{"op": "remove", "path": "members", "value": members(&gone)}]));
+        op.apply_with(&mut group, schemas(), &Compat::entra()).unwrap();
+        let kept: Vec<String> = current
+            .iter()
+            .filter(|c| !gone.iter().any(|g| same_member(c, g)))
+            .cloned()
+            .collect();
+        let got = group.get("members").cloned().unwrap_or(json!([]));
+        prop_assert_eq!(got, members(&kept));
+    }
+}

@@ -79,14 +79,6 @@ fn word8(b: &[u8], i: usize) -> u64 {
         .map_or(0, u64::from_le_bytes)
 }
 
-/// Up to 8 bytes as a little-endian word, zero-padded.
-pub(crate) fn word(bytes: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    let n = bytes.len().min(8);
-    w[..n].copy_from_slice(&bytes[..n]);
-    u64::from_le_bytes(w)
-}
-
 /// ASCII lowercase of eight ASCII bytes at once (each byte below 0x80, so nothing carries).
 pub(crate) fn lower8(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;

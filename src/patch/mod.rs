@@ -45,6 +45,7 @@
 //!
 //! The `detail` names the failing operation's index.
 
+mod ident;
 mod ops;
 mod select;
 mod target;

@@ -5,10 +5,11 @@ use serde_json::{Map, Value};
 
 mod remove;
 
+use super::ident::fresh;
 use super::target::{Def, Resolver, Selector, Target, clip, get_ci, key_ci};
 use super::undo::{Place, Undo, UndoLog};
 use super::value::{
-    check_remove, check_set, conform, conform_any, conform_multi, fresh, get_ci_obj, is_primary,
+    check_remove, check_set, conform, conform_any, conform_multi, get_ci_obj, is_primary,
     one_primary, strip_nulls,
 };
 use crate::compat::Compat;

@@ -1,15 +1,11 @@
 //! Values in PATCH requests: mutability rules, type checks against the schema, the schema's
 //! spelling of names, and the identity of multi-valued values.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasher, Hash, Hasher, RandomState};
-
 use serde_json::{Map, Value};
 
 use super::target::{Def, clip, get_ci};
 use crate::compat::Compat;
 use crate::error::ScimError;
-use crate::filter::text::{self, lower8, word};
 use crate::schema::{AttrType, Mutability};
 
 /// How deep complex values may nest inside a PATCH value (RFC 7643 allows one level; custom
@@ -78,15 +74,16 @@ pub(super) fn conform_multi(
         Value::Array(items) => items.as_slice(),
         _ => one,
     };
-    items
-        .iter()
-        .filter(|v| !v.is_null())
-        .map(|v| {
-            let mut c = conform(compat, def, v, false, depth)?;
+    let mut out = Vec::with_capacity(items.len());
+    for v in items.iter().filter(|v| !v.is_null()) {
+        let mut c = conform(compat, def, v, false, depth)?;
+        // A known type's value comes back without null sub-values already.
+        if def.kind().is_none() {
             strip_nulls(&mut c);
-            Ok(c)
-        })
-        .collect()
+        }
+        out.push(c);
+    }
+    Ok(out)
 }
 
 /// Checks one (single) value against `def` and returns it with the schema's spelling of
@@ -102,22 +99,77 @@ pub(super) fn conform(
     let Some(kind) = def.kind() else {
         return Ok(v.clone());
     };
-    let bad = || {
-        ScimError::invalid_value(format!(
-            "`{}` expects {}",
-            def.name(),
-            match kind {
-                AttrType::String => "a string",
-                AttrType::Boolean => "a boolean",
-                AttrType::Decimal => "a number",
-                AttrType::Integer => "an integer",
-                AttrType::DateTime => "an xsd:dateTime string",
-                AttrType::Reference => "a reference string",
-                AttrType::Binary => "a base64 string",
-                AttrType::Complex => "an object of sub-attributes",
-            }
-        ))
+    if kind != AttrType::Complex {
+        return match simple(compat, kind, v) {
+            Checked::AsIs => Ok(v.clone()),
+            Checked::Coerced(c) => Ok(c),
+            Checked::Bad => Err(expects(def, kind)),
+        };
+    }
+    let Value::Object(obj) = v else {
+        return Err(expects(def, kind));
     };
+    if depth >= MAX_VALUE_DEPTH {
+        return Err(ScimError::invalid_value("the value nests too deeply"));
+    }
+    // Most values arrive as the schema spells them (a member is `{"value", "display"}`):
+    // one clone, without rebuilding the object key by key.
+    if as_is(compat, def, obj) {
+        return Ok(v.clone());
+    }
+    let mut out = Map::new();
+    for (k, sv) in obj {
+        let sub = def.sub(k).ok_or_else(|| {
+            ScimError::invalid_value(format!(
+                "`{}` has no sub-attribute `{}`",
+                def.name(),
+                clip(k)
+            ))
+        })?;
+        if sub.mutability() == Mutability::ReadOnly || (sv.is_null() && !keep_nulls) {
+            continue;
+        }
+        let c = if sv.is_null() {
+            Value::Null
+        } else if sub.multi_valued(None, Some(sv)) {
+            Value::Array(conform_multi(compat, sub, sv, depth + 1)?)
+        } else {
+            conform(compat, sub, sv, false, depth + 1)?
+        };
+        if out.insert(sub.name().to_owned(), c).is_some() {
+            return Err(ScimError::invalid_value(format!(
+                "`{}` is given twice in one value",
+                sub.name()
+            )));
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+/// Whether [`conform`] would return the complex value `obj` unchanged: every key spelled as
+/// the schema spells it, single-valued, of simple type and kept as it is, and none dropped.
+fn as_is(compat: &Compat, def: Def<'_>, obj: &Map<String, Value>) -> bool {
+    obj.iter().all(|(k, sv)| {
+        let Some(sub) = def.sub(k) else { return false };
+        let Some(kind) = sub.kind() else { return false };
+        sub.name() == k
+            && kind != AttrType::Complex
+            && !sub.multi_valued(None, Some(sv))
+            && sub.mutability() != Mutability::ReadOnly
+            && !sv.is_null()
+            && matches!(simple(compat, kind, sv), Checked::AsIs)
+    })
+}
+
+/// The outcome of checking a value against a simple (non-complex) type.
+enum Checked {
+    AsIs,
+    /// `Compat::string_booleans`: `"True"` read as `true`.
+    Coerced(Value),
+    Bad,
+}
+
+fn simple(compat: &Compat, kind: AttrType, v: &Value) -> Checked {
     let ok = match kind {
         AttrType::String | AttrType::Reference | AttrType::Binary => v.is_string(),
         AttrType::DateTime => v.as_str().is_some_and(is_date_time),
@@ -127,50 +179,34 @@ pub(super) fn conform(
             Value::Bool(_) => true,
             Value::String(s) if compat.string_booleans => {
                 return match s.trim() {
-                    t if t.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
-                    t if t.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
-                    _ => Err(bad()),
+                    t if t.eq_ignore_ascii_case("true") => Checked::Coerced(Value::Bool(true)),
+                    t if t.eq_ignore_ascii_case("false") => Checked::Coerced(Value::Bool(false)),
+                    _ => Checked::Bad,
                 };
             }
             _ => false,
         },
-        AttrType::Complex => {
-            let Value::Object(obj) = v else {
-                return Err(bad());
-            };
-            if depth >= MAX_VALUE_DEPTH {
-                return Err(ScimError::invalid_value("the value nests too deeply"));
-            }
-            let mut out = Map::new();
-            for (k, sv) in obj {
-                let sub = def.sub(k).ok_or_else(|| {
-                    ScimError::invalid_value(format!(
-                        "`{}` has no sub-attribute `{}`",
-                        def.name(),
-                        clip(k)
-                    ))
-                })?;
-                if sub.mutability() == Mutability::ReadOnly || (sv.is_null() && !keep_nulls) {
-                    continue;
-                }
-                let c = if sv.is_null() {
-                    Value::Null
-                } else if sub.multi_valued(None, Some(sv)) {
-                    Value::Array(conform_multi(compat, sub, sv, depth + 1)?)
-                } else {
-                    conform(compat, sub, sv, false, depth + 1)?
-                };
-                if out.insert(sub.name().to_owned(), c).is_some() {
-                    return Err(ScimError::invalid_value(format!(
-                        "`{}` is given twice in one value",
-                        sub.name()
-                    )));
-                }
-            }
-            return Ok(Value::Object(out));
-        }
+        AttrType::Complex => v.is_object(),
     };
-    if ok { Ok(v.clone()) } else { Err(bad()) }
+    if ok { Checked::AsIs } else { Checked::Bad }
+}
+
+/// `invalidValue`: `def` expects another type.
+fn expects(def: Def<'_>, kind: AttrType) -> ScimError {
+    ScimError::invalid_value(format!(
+        "`{}` expects {}",
+        def.name(),
+        match kind {
+            AttrType::String => "a string",
+            AttrType::Boolean => "a boolean",
+            AttrType::Decimal => "a number",
+            AttrType::Integer => "an integer",
+            AttrType::DateTime => "an xsd:dateTime string",
+            AttrType::Reference => "a reference string",
+            AttrType::Binary => "a base64 string",
+            AttrType::Complex => "an object of sub-attributes",
+        }
+    ))
 }
 
 pub(super) fn strip_nulls(v: &mut Value) {
@@ -209,197 +245,4 @@ pub(super) fn one_primary(attr: Def<'_>, items: &[Value]) -> Result<(), ScimErro
         )));
     }
     Ok(())
-}
-
-// ---- identity of multi-valued values ----
-
-/// The identity of a value: its `value` sub-attribute (complex) or itself (simple string),
-/// compared ignoring case unless the schema says caseExact.
-#[derive(Debug, Clone, Copy)]
-struct Ident<'v> {
-    s: &'v str,
-    fold: bool,
-}
-
-impl PartialEq for Ident<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        if self.fold {
-            text::eq(self.s, other.s, false)
-        } else {
-            self.s == other.s
-        }
-    }
-}
-
-impl Eq for Ident<'_> {}
-
-impl Hash for Ident<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        let b = self.s.as_bytes();
-        if !self.fold {
-            state.write(b);
-        } else if self.s.is_ascii() {
-            let mut words = b.chunks_exact(8);
-            for w in &mut words {
-                state.write_u64(lower8(word(w)));
-            }
-            state.write_u64(lower8(word(words.remainder())));
-        } else {
-            // The lowercase UTF-8 bytes in the same 8-byte words as the ASCII path, so that
-            // strings equal under `text::eq` hash equally (`K`, the Kelvin sign, is `k`).
-            let mut buf = [0u8; 8];
-            let mut n = 0;
-            let mut utf8 = [0u8; 4];
-            for l in self.s.chars().flat_map(char::to_lowercase) {
-                for &byte in l.encode_utf8(&mut utf8).as_bytes() {
-                    buf[n] = byte;
-                    n += 1;
-                    if n == 8 {
-                        state.write_u64(u64::from_le_bytes(buf));
-                        n = 0;
-                    }
-                }
-            }
-            state.write_u64(word(&buf[..n]));
-        }
-        state.write_u8(0xff);
-    }
-}
-
-/// A word-at-a-time multiplicative hash, seeded per request from the process's random state
-/// so that colliding member ids cannot be precomputed; SipHash cost more than the whole
-/// append on large groups.
-#[derive(Debug, Clone, Copy)]
-struct Seeded(u64);
-
-impl BuildHasher for Seeded {
-    type Hasher = Fast;
-    fn build_hasher(&self) -> Fast {
-        Fast(self.0)
-    }
-}
-
-#[derive(Debug)]
-struct Fast(u64);
-
-impl Fast {
-    fn mix(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for Fast {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.mix(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.mix(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
-        }
-    }
-    fn write_u8(&mut self, b: u8) {
-        self.mix(u64::from(b));
-    }
-    fn write_u64(&mut self, w: u64) {
-        self.mix(w);
-    }
-    fn finish(&self) -> u64 {
-        // A final avalanche so that hashbrown's top-7-bit tags are well spread.
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^ (h >> 33)
-    }
-}
-
-/// How values of `attr` are identified: by the `value` sub-attribute (complex) or by
-/// themselves (simple), ignoring case unless caseExact.
-#[derive(Clone, Copy)]
-struct IdentBy {
-    complex: bool,
-    fold: bool,
-}
-
-impl IdentBy {
-    fn of(attr: Def<'_>) -> Option<Self> {
-        if attr.is_complex() {
-            let value = attr.sub("value")?;
-            Some(Self {
-                complex: true,
-                fold: !value.case_exact(),
-            })
-        } else {
-            Some(Self {
-                complex: false,
-                fold: !attr.case_exact(),
-            })
-        }
-    }
-
-    fn ident<'v>(self, v: &'v Value) -> Option<Ident<'v>> {
-        let s = if self.complex {
-            get_ci_obj(v, "value")?.as_str()?
-        } else {
-            v.as_str()?
-        };
-        Some(Ident { s, fold: self.fold })
-    }
-}
-
-/// For each of `items`, whether it is absent from `current` and from the items before it.
-pub(super) fn fresh(attr: Def<'_>, current: &[Value], items: &[Value]) -> Vec<bool> {
-    let by = IdentBy::of(attr);
-    let ident = |v| by.and_then(|b| b.ident(v));
-    let seed = Seeded(RandomState::new().hash_one(0x5c1e_u32));
-    let mut seen: HashSet<Ident<'_>, Seeded> =
-        HashSet::with_capacity_and_hasher(current.len() + items.len(), seed);
-    let mut others: Vec<&Value> = Vec::new();
-    for v in current {
-        match ident(v) {
-            Some(id) => {
-                seen.insert(id);
-            }
-            None => others.push(v),
-        }
-    }
-    items
-        .iter()
-        .map(|v| match ident(v) {
-            Some(id) => seen.insert(id),
-            None if others.contains(&v) => false,
-            None => {
-                others.push(v);
-                true
-            }
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::hash::BuildHasher;
-
-    #[test]
-    fn folded_hash_agrees_with_folded_eq() {
-        let b = Seeded(7);
-        let h = |s| b.hash_one(Ident { s, fold: true });
-        for (x, y) in [
-            ("2819C223-7F76-453A", "2819c223-7f76-453a"),
-            ("Kelvin\u{212A}", "kelvink"),
-            ("ÉCOLE", "école"),
-            ("", ""),
-        ] {
-            assert!(text::eq(x, y, false), "{x} {y}");
-            assert_eq!(h(x), h(y), "{x} {y}");
-        }
-        assert_ne!(h("abc"), h("abd"));
-        assert_eq!(lower8(word(b"AZ@[az`{")), word(b"az@[az`{"));
-    }
 }

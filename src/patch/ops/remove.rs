@@ -4,9 +4,10 @@ use serde_json::Value;
 
 use super::{Engine, internal};
 use crate::error::ScimError;
+use crate::patch::ident::matching;
 use crate::patch::target::{Def, Selector, Target, get_ci, key_ci};
 use crate::patch::undo::Place;
-use crate::patch::value::{check_remove, conform_multi, fresh};
+use crate::patch::value::{check_remove, conform_multi};
 use crate::schema::Schema;
 
 impl Engine<'_, '_> {
@@ -124,12 +125,7 @@ impl Engine<'_, '_> {
         let Some(Value::Array(current)) = self.get(&Place::holder(h), key) else {
             return Ok(());
         };
-        let keep = fresh(attr, &gone, current);
-        let hits: Vec<usize> = keep
-            .iter()
-            .enumerate()
-            .filter_map(|(i, &k)| (!k).then_some(i))
-            .collect();
+        let hits = matching(attr, &gone, current);
         if hits.is_empty() {
             return Ok(());
         }
