@@ -612,3 +612,100 @@ fn invalid_filters() {
         ],
     );
 }
+
+/// Each operator against a value below, equal to and above the literal, per type (the
+/// matrix of elimity-com/scim's operator tests). `co`/`sw`/`ew` on numbers and booleans are
+/// refused where elimity compares their decimal text: §3.4.2.2 defines them as substring
+/// tests, and scimkit documents them as string-only.
+#[test]
+fn operator_matrix_per_type() {
+    let schemas = registry_with_numbers();
+    let run =
+        |attr: &str, values: [Value; 3], literal: &str, rows: &[(&str, Option<[bool; 3]>)]| {
+            let mut wrong = Vec::new();
+            for &(op, want) in rows {
+                let filter = format!("{attr} {op} {literal}");
+                for (i, v) in values.iter().enumerate() {
+                    let r = json!({"schemas": ["urn:example:params:scim:schemas:Device"], attr: v});
+                    let got = outcome(&filter, &r, &schemas);
+                    let expect = match want {
+                        Some(w) if w[i] => T,
+                        Some(_) => F,
+                        None => BAD,
+                    };
+                    if got != expect {
+                        wrong.push(format!("{filter} on {v}: want {expect:?}, got {got:?}"));
+                    }
+                }
+            }
+            assert!(wrong.is_empty(), "{wrong:#?}");
+        };
+    let numeric = [
+        ("eq", Some([false, true, false])),
+        ("ne", Some([true, false, true])),
+        ("co", None),
+        ("sw", None),
+        ("ew", None),
+        ("gt", Some([false, false, true])),
+        ("lt", Some([true, false, false])),
+        ("ge", Some([false, true, true])),
+        ("le", Some([true, true, false])),
+    ];
+    run("port", [json!(-1), json!(0), json!(10)], "0", &numeric);
+    run(
+        "load",
+        [json!(-0.5), json!(0.5), json!(1.5)],
+        "0.5",
+        &numeric,
+    );
+    run(
+        "seen",
+        [
+            json!("2021-01-01T08:00:00Z"),
+            json!("2021-01-01T12:00:00Z"),
+            json!("2021-01-01T16:00:00Z"),
+        ],
+        r#""2021-01-01T12:00:00Z""#,
+        &[
+            ("eq", Some([false, true, false])),
+            ("ne", Some([true, false, true])),
+            ("co", Some([false, true, false])),
+            ("sw", Some([false, true, false])),
+            ("ew", Some([false, true, false])),
+            ("gt", Some([false, false, true])),
+            ("lt", Some([true, false, false])),
+            ("ge", Some([false, true, true])),
+            ("le", Some([true, true, false])),
+        ],
+    );
+    // caseExact string: "a" < "b" < "c" and "B" < "a" by code point.
+    run(
+        "serial",
+        [json!("a"), json!("b"), json!("c")],
+        r#""b""#,
+        &[
+            ("eq", Some([false, true, false])),
+            ("ne", Some([true, false, true])),
+            ("co", Some([false, true, false])),
+            ("sw", Some([false, true, false])),
+            ("ew", Some([false, true, false])),
+            ("gt", Some([false, false, true])),
+            ("lt", Some([true, false, false])),
+            ("ge", Some([false, true, true])),
+            ("le", Some([true, true, false])),
+        ],
+    );
+    run(
+        "serial",
+        [json!("B"), json!("b"), json!("bb")],
+        r#""b""#,
+        &[
+            ("eq", Some([false, true, false])),
+            ("co", Some([false, true, true])),
+            ("sw", Some([false, true, true])),
+            ("ew", Some([false, true, true])),
+            ("gt", Some([false, false, true])),
+            ("lt", Some([true, false, false])),
+        ],
+    );
+}

@@ -824,3 +824,120 @@ fn mutability_in_a_custom_schema() {
         ],
     );
 }
+
+/// Inputs harvested from scim-patch's and SCIMple's suites, with the RFC's answer.
+#[test]
+fn peer_suite_inputs() {
+    use Want::{Err, Is, Same};
+    let spider = || {
+        json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "id": "tea_4", "userName": "spiderman", "active": true,
+            "name": {"familyName": "Parker", "givenName": "Peter"},
+            "emails": [{"value": "spiderman@superheroes.com", "primary": true}],
+            "roles": [],
+            ENT: {"department": "value"}
+        })
+    };
+    run(vec![
+        (
+            "a core-URN-qualified path",
+            spider(),
+            json!([{"op": "replace", "path": "urn:ietf:params:scim:schemas:core:2.0:User:active", "value": false}]),
+            Is(edit(spider(), |u| u["active"] = json!(false))),
+        ),
+        (
+            "a core-URN-qualified path-less key wraps core attributes",
+            spider(),
+            json!([{"op": "replace", "value": {"urn:ietf:params:scim:schemas:core:2.0:User": {"active": false}}}]),
+            Is(edit(spider(), |u| u["active"] = json!(false))),
+        ),
+        (
+            "the primary email replaced through `primary eq true`",
+            spider(),
+            json!([{"op": "replace", "path": "emails[primary eq true]", "value": {"value": "toto@toto.com", "primary": true}}]),
+            Is(edit(spider(), |u| {
+                u["emails"][0]["value"] = json!("toto@toto.com");
+            })),
+        ),
+        (
+            "its value only",
+            spider(),
+            json!([{"op": "replace", "path": "emails[primary eq true].value", "value": "toto@toto.com"}]),
+            Is(edit(spider(), |u| {
+                u["emails"][0]["value"] = json!("toto@toto.com");
+            })),
+        ),
+        (
+            "dots inside a filter value",
+            spider(),
+            json!([{"op": "Replace", "path": "emails[value eq \"spiderman@superheroes.com\"].value", "value": "batman@superheroes.com"}]),
+            Is(edit(spider(), |u| {
+                u["emails"][0]["value"] = json!("batman@superheroes.com");
+            })),
+        ),
+        (
+            "an extension attribute",
+            spider(),
+            json!([{"op": "replace", "path": format!("{ENT}:department"), "value": "newValue"}]),
+            Is(edit(spider(), |u| u[ENT]["department"] = json!("newValue"))),
+        ),
+        (
+            "an extension object",
+            spider(),
+            json!([{"op": "add", "path": ENT, "value": {"division": "d"}}]),
+            Is(edit(spider(), |u| u[ENT]["division"] = json!("d"))),
+        ),
+        (
+            "a filter on an empty attribute is noTarget",
+            spider(),
+            json!([{"op": "replace", "path": "roles[value eq \"bogus\"]", "value": {"value": "x"}}]),
+            Err(ScimType::NoTarget),
+        ),
+        (
+            "a filter.sub on an absent attribute is noTarget (Azure AD sends it)",
+            spider(),
+            json!([{"op": "Replace", "path": "addresses[type eq \"work\"].formatted", "value": "1111 Street Rd"}]),
+            Err(ScimType::NoTarget),
+        ),
+        (
+            "a string for a complex attribute",
+            spider(),
+            json!([{"op": "replace", "path": "name", "value": "BATMAN"}]),
+            Err(ScimType::InvalidValue),
+        ),
+        (
+            "an object for an array of complex values",
+            spider(),
+            json!([{"op": "add", "path": "emails", "value": {"value": "second@superheroes.com"}}]),
+            Is(edit(spider(), |u| {
+                u["emails"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({"value": "second@superheroes.com"}));
+            })),
+        ),
+        (
+            "removing from an empty attribute",
+            spider(),
+            json!([{"op": "remove", "path": "roles[value eq \"x\"]"}]),
+            Same,
+        ),
+        (
+            "a remove filter on a simple sub-attribute comparison of a boolean",
+            spider(),
+            json!([{"op": "remove", "path": "emails[primary eq true]"}]),
+            Is(edit(spider(), |u| {
+                u.as_object_mut().unwrap().remove("emails");
+            })),
+        ),
+        (
+            // Table 9 invalidFilter: "the specified attribute and filter comparison
+            // combination is not supported" (a malformed path stays invalidPath).
+            "a type error inside a filter",
+            spider(),
+            json!([{"op": "remove", "path": "emails[primary gt true]"}]),
+            Err(ScimType::InvalidFilter),
+        ),
+    ]);
+}
