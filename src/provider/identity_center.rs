@@ -33,10 +33,10 @@ impl Provider {
     pub(super) fn check_body_profile(
         &self,
         resource_type: &str,
-        body: &Value,
+        body: Value,
     ) -> Result<Value, ScimError> {
         let Some(ic) = ic(&self.profile) else {
-            return Ok(body.clone());
+            return Ok(body);
         };
         let normalized = if is_group(resource_type) {
             let members = body
@@ -49,9 +49,9 @@ impl Provider {
                     ic.max_members_per_request
                 )));
             }
-            ic.normalize_group(body)
+            ic.normalize_group(&body)
         } else {
-            ic.normalize_user(body)
+            ic.normalize_user(&body)
         };
         if let Some(f) = normalized.rejections().next() {
             return Err(ScimError::invalid_value(f.to_string()));

@@ -122,7 +122,8 @@ impl Provider {
         self
     }
 
-    /// Tolerates the IdP deviations `compat` switches on, in filters and PATCH.
+    /// Tolerates the IdP deviations `compat` switches on, in filters, PATCH and the bodies of
+    /// `POST` and `PUT` ([`Compat::normalize_body`]).
     #[must_use]
     pub fn with_compat(mut self, compat: Compat) -> Self {
         self.compat = compat;

@@ -318,3 +318,47 @@ fn a_path_naming_an_extension_sets_or_clears_it() {
     assert!(u.get(ENTERPRISE).is_none());
     assert_eq!(u["schemas"], json!([USER]));
 }
+
+#[test]
+fn create_and_put_honour_the_compat_string_booleans() {
+    let body = json!({
+        "schemas": [USER], "userName": "ryan", "displayName": "Ryan", "active": "True",
+        "name": {"givenName": "Ryan", "familyName": "Leenay"},
+        "emails": [{"value": "old@example.com", "primary": "False"},
+                   {"value": "ryan@example.com", "primary": "True"}]
+    });
+    let strict = Provider::new("http://x");
+    fails(
+        strict.create("User", &body, "1", now(), []),
+        400,
+        Some(ScimType::InvalidValue),
+    );
+    let u = strict
+        .clone()
+        .with_compat(Compat::entra())
+        .create("User", &body, "1", now(), [])
+        .unwrap();
+    assert_eq!(u["active"], true);
+    assert_eq!(u["emails"][1]["primary"], true);
+
+    // Identity Center keeps the primary email: with the strings read as booleans first, the
+    // one Entra marked primary, not the first.
+    let ic = Provider::new("http://x")
+        .with_profile(Profile::IdentityCenter(IdentityCenter::new()))
+        .with_compat(Compat::entra());
+    let u = ic.create("User", &body, "1", now(), []).unwrap();
+    assert_eq!(
+        u["emails"],
+        json!([{"value": "ryan@example.com", "primary": true}])
+    );
+    let mut put = body.clone();
+    put["emails"] =
+        json!([{"value": "a@example.com"}, {"value": "b@example.com", "primary": "true"}]);
+    put["active"] = json!("false");
+    let v = ic.replace("User", &u, &put, now(), [&u]).unwrap();
+    assert_eq!(
+        v["emails"],
+        json!([{"value": "b@example.com", "primary": true}])
+    );
+    assert_eq!(v["active"], false);
+}
