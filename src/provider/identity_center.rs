@@ -148,13 +148,17 @@ impl Provider {
     }
 
     /// The profile's last touch on an answer: Identity Center returns groups without their
-    /// members (rule 45).
+    /// members (rule 45), and users without `groups` (rule 22), which only its filters read.
     pub(super) fn shape(&self, resource_type: &str, resource: &mut Value) {
-        if ic(&self.profile).is_some()
-            && is_group(resource_type)
-            && let Some(members) = resource.get_mut("members")
-        {
-            *members = Value::Array(Vec::new());
+        if ic(&self.profile).is_none() {
+            return;
+        }
+        if is_group(resource_type) {
+            if let Some(members) = resource.get_mut("members") {
+                *members = Value::Array(Vec::new());
+            }
+        } else if let Value::Object(user) = resource {
+            user.retain(|k, _| !k.eq_ignore_ascii_case("groups"));
         }
     }
 }
