@@ -7,7 +7,7 @@ use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 use serde_json::{Map, Value};
 
 use super::target::{Def, clip, get_ci};
-use crate::compat::Compat;
+use crate::compat::{Compat, string_boolean};
 use crate::error::ScimError;
 use crate::filter::text::{self, lower8, word};
 use crate::schema::{AttrType, Mutability};
@@ -126,11 +126,7 @@ pub(super) fn conform(
         AttrType::Boolean => match v {
             Value::Bool(_) => true,
             Value::String(s) if compat.string_booleans => {
-                return match s.trim() {
-                    t if t.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
-                    t if t.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
-                    _ => Err(bad()),
-                };
+                return string_boolean(s).map(Value::Bool).ok_or_else(bad);
             }
             _ => false,
         },
