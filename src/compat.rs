@@ -18,6 +18,10 @@
 //! assert_ne!(mine, strict);
 //! ```
 
+use serde_json::Value;
+
+use crate::schema::{AttrType, Attribute, Schema, SchemaRegistry};
+
 /// A set of named compatibility switches, each off in [`Compat::strict`].
 ///
 /// The struct is `#[non_exhaustive]`: start from a preset and set fields.
@@ -121,6 +125,176 @@ impl Compat {
     }
 }
 
+/// How deep [`Compat::normalize_body`] follows complex values; a schema nests at most this
+/// deep (RFC 7643 allows one level, custom schemas a few more).
+const MAX_NORMALIZE_DEPTH: usize = 8;
+
+/// Entra ID's string booleans (`"True"`, `"false"`, with surrounding blanks), as
+/// [`Compat::string_booleans`] reads them wherever the schema says boolean.
+pub(crate) fn string_boolean(s: &str) -> Option<bool> {
+    match s.trim() {
+        t if t.eq_ignore_ascii_case("true") => Some(true),
+        t if t.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
+}
+
+impl Compat {
+    /// Rewrites the deviations this `Compat` tolerates in a `POST`/`PUT` body (a resource as
+    /// JSON) into their RFC form, so that typed deserialization ([`User::from_value_with`])
+    /// accepts it. Returns a JSON pointer (RFC 6901, `/emails/1/primary`) to each value it
+    /// changed, for a service to log its IdP's deviations.
+    ///
+    /// The rewrite is schema-driven: under [`string_booleans`](Self::string_booleans), a
+    /// `"True"`/`"False"` string (any case) becomes a boolean only where `schemas` says the
+    /// attribute is boolean, at the top level, in complex and multi-valued sub-attributes and
+    /// in extension objects (keyed by their URN); names are matched ignoring case. Top-level
+    /// names resolve against the core schemas the body lists in `schemas` (any core schema
+    /// when it lists none). Nothing else changes: a string where the schema says string stays
+    /// a string, and under [`Compat::strict`] the body is left as it is, so typed reading
+    /// still rejects it. The PATCH applier reads string booleans the same way.
+    ///
+    /// [`User::from_value_with`]: crate::User::from_value_with
+    ///
+    /// ```
+    /// use scimkit::{Compat, SchemaRegistry, User};
+    /// use serde_json::json;
+    ///
+    /// // Microsoft Entra ID's create body.
+    /// let body = json!({
+    ///     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+    ///     "userName": "ryan@example.com", "active": "True", "title": "True",
+    ///     "emails": [{"value": "ryan@example.com", "type": "work", "primary": "true"}]
+    /// });
+    /// let schemas = SchemaRegistry::default();
+    /// assert!(User::from_value_with(body.clone(), &schemas).is_err());
+    ///
+    /// let mut lenient = body.clone();
+    /// let changed = Compat::entra().normalize_body(&mut lenient, &schemas);
+    /// assert_eq!(changed, ["/active", "/emails/0/primary"]);
+    /// let user = User::from_value_with(lenient, &schemas)?;
+    /// assert_eq!(user.active, Some(true));
+    /// assert_eq!(user.title.as_deref(), Some("True")); // a string attribute stays a string
+    ///
+    /// // Strict mode changes nothing.
+    /// let mut strict = body.clone();
+    /// assert!(Compat::strict().normalize_body(&mut strict, &schemas).is_empty());
+    /// assert_eq!(strict, body);
+    /// # Ok::<(), scimkit::ScimError>(())
+    /// ```
+    pub fn normalize_body(&self, body: &mut Value, schemas: &SchemaRegistry) -> Vec<String> {
+        let mut changed = Vec::new();
+        if !self.string_booleans {
+            return changed;
+        }
+        let Value::Object(obj) = body else {
+            return changed;
+        };
+        let listed: Vec<&Schema> = obj
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("schemas"))
+            .and_then(|(_, v)| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|u| schemas.schema(u.as_str()?))
+            .filter(|s| !schemas.is_extension(s.id()))
+            .collect();
+        let mut pointer = String::new();
+        for (key, value) in obj.iter_mut() {
+            pointer.clear();
+            push_token(&mut pointer, key);
+            if let Some(ext) = schemas.schema(key) {
+                if let Value::Object(members) = value {
+                    let at = pointer.len();
+                    for (k, v) in members.iter_mut() {
+                        if let Some(attr) = ext.attribute(k) {
+                            push_token(&mut pointer, k);
+                            booleans(attr, v, &mut pointer, 0, &mut changed);
+                            pointer.truncate(at);
+                        }
+                    }
+                }
+                continue;
+            }
+            let resolved = if listed.is_empty() {
+                schemas.resolve_parts(None, key, None)
+            } else {
+                listed
+                    .iter()
+                    .find_map(|s| schemas.resolve_parts(Some(s.id()), key, None))
+            };
+            if let Some(r) = resolved {
+                booleans(r.attribute, value, &mut pointer, 0, &mut changed);
+            }
+        }
+        changed
+    }
+}
+
+/// Appends `/token` to a JSON pointer, escaped as RFC 6901 §3 says.
+fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// Turns string booleans into booleans in `v`, the value of `attr`, at `pointer`.
+fn booleans(
+    attr: &Attribute,
+    v: &mut Value,
+    pointer: &mut String,
+    depth: usize,
+    changed: &mut Vec<String>,
+) {
+    if depth > MAX_NORMALIZE_DEPTH {
+        return;
+    }
+    let at = pointer.len();
+    match v {
+        Value::Array(items) if attr.multi_valued() => {
+            for (i, item) in items.iter_mut().enumerate() {
+                push_token(pointer, &i.to_string());
+                booleans_one(attr, item, pointer, depth, changed);
+                pointer.truncate(at);
+            }
+        }
+        v => booleans_one(attr, v, pointer, depth, changed),
+    }
+}
+
+fn booleans_one(
+    attr: &Attribute,
+    v: &mut Value,
+    pointer: &mut String,
+    depth: usize,
+    changed: &mut Vec<String>,
+) {
+    match (attr.kind(), v) {
+        (AttrType::Boolean, v @ Value::String(_)) => {
+            if let Some(b) = v.as_str().and_then(string_boolean) {
+                *v = Value::Bool(b);
+                changed.push(pointer.clone());
+            }
+        }
+        (AttrType::Complex, Value::Object(members)) => {
+            let at = pointer.len();
+            for (k, sv) in members.iter_mut() {
+                if let Some(sub) = attr.sub_attribute(k) {
+                    push_token(pointer, k);
+                    booleans(sub, sv, pointer, depth + 1, changed);
+                    pointer.truncate(at);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +303,137 @@ mod tests {
     fn default_is_strict() {
         assert_eq!(Compat::default(), Compat::strict());
         assert_ne!(Compat::lenient(), Compat::strict());
+    }
+
+    const EXT: &str = "urn:example:params:scim:schemas:extension:acme:2.0:User";
+
+    /// The RFC schemas plus an extension with a boolean, and a multi-valued complex attribute
+    /// holding a boolean and a string.
+    fn registry() -> SchemaRegistry {
+        let mut r = SchemaRegistry::default();
+        r.register_json(&serde_json::json!({
+            "id": EXT,
+            "attributes": [
+                {"name": "onCall", "type": "boolean"},
+                {"name": "badges", "type": "complex", "multiValued": true, "subAttributes": [
+                    {"name": "active", "type": "boolean"},
+                    {"name": "label", "type": "string"}
+                ]}
+            ]
+        }))
+        .unwrap();
+        r
+    }
+
+    #[test]
+    fn normalize_body_converts_where_the_schema_says_boolean() {
+        use serde_json::json;
+        let body = json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", EXT],
+            "userName": "True",
+            "ACTIVE": " FALSE ",
+            "nickName": "false",
+            "emails": [
+                {"value": "a@example.com", "Primary": "False"},
+                {"value": "b@example.com", "primary": "True", "type": "true"}
+            ],
+            "phoneNumbers": {"value": "tel:+1", "primary": "true"},
+            "x509Certificates": [{"value": "AAAA", "primary": "yes"}],
+            "unknown": "true",
+            EXT: {"ONCALL": "true", "badges": [{"active": "False", "label": "True"}]},
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "true"}
+        });
+        let schemas = registry();
+        let mut b = body.clone();
+        let changed = Compat::entra().normalize_body(&mut b, &schemas);
+        let ext_ptr = format!("/{}", EXT.replace('~', "~0"));
+        assert_eq!(
+            changed,
+            [
+                "/ACTIVE".to_owned(),
+                "/emails/0/Primary".to_owned(),
+                "/emails/1/primary".to_owned(),
+                "/phoneNumbers/primary".to_owned(),
+                format!("{ext_ptr}/ONCALL"),
+                format!("{ext_ptr}/badges/0/active"),
+            ]
+        );
+        let mut expected = body.clone();
+        expected["ACTIVE"] = json!(false);
+        expected["emails"][0]["Primary"] = json!(false);
+        expected["emails"][1]["primary"] = json!(true);
+        expected["phoneNumbers"]["primary"] = json!(true);
+        expected[EXT]["ONCALL"] = json!(true);
+        expected[EXT]["badges"][0]["active"] = json!(false);
+        assert_eq!(b, expected);
+
+        // Strict: untouched, and the typed model still refuses it.
+        let mut s = body.clone();
+        assert!(Compat::strict().normalize_body(&mut s, &schemas).is_empty());
+        assert_eq!(s, body);
+        assert!(crate::User::from_value_with(s, &schemas).is_err());
+    }
+
+    #[test]
+    fn normalized_entra_body_reads_as_a_typed_user() {
+        use serde_json::json;
+        let schemas = registry();
+        let mut body = json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", EXT],
+            "userName": "ryan@example.com",
+            "active": "True",
+            "emails": [{"value": "ryan@example.com", "primary": "False"}],
+            "roles": [{"value": "admin", "primary": "True"}],
+            EXT: {"onCall": "False"}
+        });
+        assert!(crate::User::from_value_with(body.clone(), &schemas).is_err());
+        assert_eq!(Compat::entra().normalize_body(&mut body, &schemas).len(), 4);
+        let user = crate::User::from_value_with(body, &schemas).unwrap();
+        assert_eq!(user.active, Some(true));
+        assert_eq!(user.emails.as_ref().unwrap()[0].primary, Some(false));
+        assert_eq!(user.roles.as_ref().unwrap()[0].primary, Some(true));
+        assert_eq!(user.extension(EXT).unwrap()["onCall"], json!(false));
+    }
+
+    #[test]
+    fn normalize_body_without_schemas_and_on_groups() {
+        use serde_json::json;
+        let schemas = SchemaRegistry::default();
+        // No `schemas`: names resolve against any core schema.
+        let mut b = json!({"active": "true", "displayName": "true"});
+        assert_eq!(
+            Compat::entra().normalize_body(&mut b, &schemas),
+            ["/active"]
+        );
+        assert_eq!(b, json!({"active": true, "displayName": "true"}));
+        // A Group has no boolean attribute: nothing changes.
+        let mut g = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                           "displayName": "True", "active": "True",
+                           "members": [{"value": "1", "type": "True"}]});
+        let before = g.clone();
+        assert!(Compat::entra().normalize_body(&mut g, &schemas).is_empty());
+        assert_eq!(g, before);
+        // Not an object: nothing to do.
+        let mut s = json!("True");
+        assert!(
+            Compat::lenient()
+                .normalize_body(&mut s, &schemas)
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn string_boolean_spellings() {
+        for (s, b) in [
+            ("true", Some(true)),
+            (" FALSE\t", Some(false)),
+            ("tRuE", Some(true)),
+        ] {
+            assert_eq!(string_boolean(s), b, "{s:?}");
+        }
+        for s in ["", "yes", "1", "truee", "t"] {
+            assert_eq!(string_boolean(s), None, "{s:?}");
+        }
     }
 
     #[test]

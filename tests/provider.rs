@@ -314,8 +314,30 @@ async fn provisioning_session() {
         .expect(200);
     assert_eq!(member_ids(&after), [a.as_str()]);
 
-    // Disable: Okta sends a path-less replace, Entra a string boolean.
+    // Users show the groups listing them (RFC 7643 §4.1.2), derived and readOnly.
     let upath = format!("/Users/{a}");
+    let in_group = json!([{"value": g, "$ref": format!("{}/Groups/{g}", s.base),
+                           "display": "Engineers", "type": "direct"}]);
+    assert_eq!(s.get(&upath).await.expect(200)["groups"], in_group);
+    assert!(
+        s.get(&format!("/Users/{b}"))
+            .await
+            .expect(200)
+            .get("groups")
+            .is_none()
+    );
+    assert_eq!(
+        s.find_users(&format!("groups.value eq \"{g}\"")).await,
+        std::slice::from_ref(&a)
+    );
+    s.patch(
+        &upath,
+        json!([{"op": "add", "path": "groups", "value": [{"value": g}]}]),
+    )
+    .await
+    .error(400, Some("mutability"));
+
+    // Disable: Okta sends a path-less replace, Entra a string boolean.
     let off = s
         .patch(
             &upath,
@@ -324,6 +346,7 @@ async fn provisioning_session() {
         .await
         .expect(200);
     assert_eq!(off["active"], false);
+    assert_eq!(off["groups"], in_group);
     let on = s
         .patch(
             &upath,
@@ -419,6 +442,8 @@ async fn provisioning_session() {
         .expect(200);
     assert_eq!(slim["userName"], "alice@example.com");
     assert!(slim.get("title").is_none() && slim.get("id").is_some());
+
+    assert_eq!(put["groups"], in_group);
 
     // Delete: the user is gone, and gone from the group.
     assert_eq!(s.delete(&upath).await.expect(204), Value::Null);

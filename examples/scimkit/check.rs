@@ -4,7 +4,7 @@ use std::io::Write;
 
 use scimkit::Compat;
 use scimkit::aws::{IdentityCenter, Normalized};
-use scimkit::schema::GROUP_SCHEMA;
+use scimkit::model::ResourceKind;
 
 use crate::args::{Parsed, Spec};
 use crate::{Command, Failure, input, positionals, write_json_pretty};
@@ -60,7 +60,7 @@ fn run(args: &Parsed, _compat: &Compat, out: &mut dyn Write) -> Result<(), Failu
     let mut rejected = 0;
     let mut results = Vec::with_capacity(resources.len());
     for resource in &resources {
-        let checked: Normalized = if input::schemas_contain(resource, GROUP_SCHEMA) {
+        let checked: Normalized = if ResourceKind::of(resource) == ResourceKind::Group {
             profile.normalize_group(resource)
         } else {
             profile.normalize_user(resource)

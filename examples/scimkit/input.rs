@@ -2,7 +2,7 @@
 
 use std::io::Read;
 
-use scimkit::model::LIST_RESPONSE_SCHEMA;
+use scimkit::model::ResourceKind;
 use scimkit::{ListResponse, ScimError};
 use serde_json::Value;
 
@@ -50,7 +50,7 @@ pub(crate) fn resources(text: &str) -> Result<Vec<Value>, Failure> {
     for doc in serde_json::Deserializer::from_str(text).into_iter::<Value>() {
         match doc.map_err(ScimError::from)? {
             Value::Array(items) => out.extend(items),
-            v if is_list_response(&v) => {
+            v if ResourceKind::of(&v) == ResourceKind::ListResponse => {
                 let list: ListResponse = serde_json::from_value(v).map_err(ScimError::from)?;
                 out.extend(list);
             }
@@ -58,23 +58,4 @@ pub(crate) fn resources(text: &str) -> Result<Vec<Value>, Failure> {
         }
     }
     Ok(out)
-}
-
-fn is_list_response(v: &Value) -> bool {
-    schemas_contain(v, LIST_RESPONSE_SCHEMA)
-}
-
-/// Whether the resource's `schemas` lists `urn` (ignoring case, as URNs compare).
-pub(crate) fn schemas_contain(v: &Value, urn: &str) -> bool {
-    v.as_object()
-        .and_then(|o| {
-            o.iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("schemas"))
-                .map(|(_, s)| s)
-        })
-        .and_then(Value::as_array)
-        .is_some_and(|s| {
-            s.iter()
-                .any(|u| u.as_str().is_some_and(|u| u.eq_ignore_ascii_case(urn)))
-        })
 }

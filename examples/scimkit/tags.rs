@@ -19,7 +19,9 @@ them to AWS as session tags.
 EXPR is an Identity Center source, `${path:ATTRIBUTE}`: a SCIM attribute path or valuePath
 (`title`, `name.givenName`, `emails[primary eq true].value`), `enterprise.` standing for the
 Enterprise User extension (`enterprise.costCenter`). Names ignore case. A user without the
-attribute gets no tag for that key; a path that selects several values is an error.
+attribute, or with an empty value, gets no tag for that key, and stderr names the key:
+`scimkit: no tag for KEY: REASON (source EXPR)`. A path that selects several values is an
+error.
 
 options:
   --map KEY=EXPR   a session tag and its source (repeatable, at most 50)
@@ -65,9 +67,13 @@ fn run(args: &Parsed, _compat: &Compat, out: &mut dyn Write) -> Result<(), Failu
     }
     let mapping = AccessControlMapping::from_entries(entries).map_err(ScimError::from)?;
     let user = input::read_json(pos.first().copied())?;
-    let tags = mapping
-        .evaluate(&user, &SchemaRegistry::default())
+    let report = mapping
+        .evaluate_with_report(&user, &SchemaRegistry::default())
         .map_err(ScimError::from)?;
+    for skipped in &report.skipped {
+        eprintln!("scimkit: no tag for {skipped}");
+    }
+    let tags = report.tags;
     let builder = match kind {
         Kind::AccessControl => AttributeStatementBuilder::new().access_control_tags(tags),
         Kind::PrincipalTag => AttributeStatementBuilder::new().principal_tags(tags),

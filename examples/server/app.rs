@@ -14,19 +14,40 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use scimkit::provider::{Provider, check_if_match, is_not_modified, version};
+use scimkit::provider::{Memberships, Provider, check_if_match, is_not_modified, version};
 use scimkit::{PatchOp, PatchOperation, ScimError, SearchRequest};
 use serde_json::Value;
 
 /// Stored resources by resource type name, then by id.
 type Store = BTreeMap<String, BTreeMap<String, Value>>;
 
+/// The store and the group-membership index that users' `groups` are answered from, under
+/// one lock so that they never disagree.
+#[derive(Default)]
+struct Data {
+    resources: Store,
+    memberships: Memberships,
+}
+
+impl Data {
+    /// Keeps the index in step after a write to a resource of type `rt`.
+    fn reindex(&mut self, rt: &str, id: &str) {
+        if rt != "Group" {
+            return;
+        }
+        match self.resources.get(rt).and_then(|t| t.get(id)) {
+            Some(group) => self.memberships.insert(group),
+            None => self.memberships.remove(id),
+        }
+    }
+}
+
 /// What every handler shares.
 pub(crate) struct App {
     /// The request logic.
     pub(crate) provider: Provider,
     token: String,
-    store: RwLock<Store>,
+    store: RwLock<Data>,
 }
 
 /// A shared [`App`].
@@ -38,15 +59,15 @@ impl App {
         Arc::new(Self {
             provider,
             token: token.into(),
-            store: RwLock::new(Store::new()),
+            store: RwLock::new(Data::default()),
         })
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Store> {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Data> {
         self.store.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Store> {
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Data> {
         self.store.write().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -211,16 +232,19 @@ async fn search(State(app): State<Shared>, Path(endpoint): Path<String>, body: B
 /// `GET /{endpoint}` and `POST /{endpoint}/.search`.
 fn list_in(app: &App, endpoint: &str, request: &SearchRequest) -> Result<Value, ScimError> {
     let rt = app.resource_type(endpoint)?;
-    let store = app.read();
-    let all = store.get(&rt).into_iter().flat_map(|m| m.values());
-    to_json(app.provider.list(&rt, request, all)?)
+    let data = app.read();
+    let all = data.resources.get(&rt).into_iter().flat_map(|m| m.values());
+    to_json(
+        app.provider
+            .list_with(&rt, request, all, &data.memberships)?,
+    )
 }
 
 async fn search_all(State(app): State<Shared>, body: Bytes) -> Response {
     let result = (|| {
         let request: SearchRequest = serde_json::from_value(body_json(&body)?)?;
-        let store = app.read();
-        let all = store.values().flat_map(|m| m.values());
+        let data = app.read();
+        let all = data.resources.values().flat_map(|m| m.values());
         to_json(app.provider.search_all(&request, all)?)
     })();
     app.reply(StatusCode::OK, result)
@@ -237,14 +261,16 @@ async fn create(
         let request = query(raw.as_deref())?;
         let body = body_json(&body)?;
         let id = uuid::Uuid::new_v4().to_string();
-        let mut store = app.write();
-        let table = store.entry(rt.clone()).or_default();
+        let mut data = app.write();
+        let table = data.resources.entry(rt.clone()).or_default();
         let created = app
             .provider
             .create(&rt, &body, &id, chrono::Utc::now(), table.values())?;
-        let answer = app.provider.respond(&rt, &created, &request)?;
-        table.insert(id, created);
-        Ok(answer)
+        table.insert(id.clone(), created);
+        data.reindex(&rt, &id);
+        let created = get_one(&data.resources, &rt, &id)?;
+        app.provider
+            .respond_with(&rt, created, &request, &data.memberships)
     })();
     app.reply(StatusCode::CREATED, result)
 }
@@ -258,15 +284,17 @@ async fn read(
     let result = (|| {
         let rt = app.resource_type(&endpoint)?;
         let request = query(raw.as_deref())?;
-        let store = app.read();
-        let found = get_one(&store, &rt, &id)?;
+        let data = app.read();
+        let found = get_one(&data.resources, &rt, &id)?;
         let none_match = headers
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok());
         if is_not_modified(none_match, found) {
             return Ok(None);
         }
-        app.provider.respond(&rt, found, &request).map(Some)
+        app.provider
+            .respond_with(&rt, found, &request, &data.memberships)
+            .map(Some)
     })();
     match result {
         Ok(Some(body)) => app.answer(StatusCode::OK, &body),
@@ -293,16 +321,21 @@ async fn replace(
         let rt = app.resource_type(&endpoint)?;
         let request = query(raw.as_deref())?;
         let body = body_json(&body)?;
-        let mut store = app.write();
-        let current = get_one(&store, &rt, &id)?;
+        let mut data = app.write();
+        let current = get_one(&data.resources, &rt, &id)?;
         check_if_match(if_match(&headers), current)?;
-        let table = store.get(&rt).into_iter().flat_map(|m| m.values());
+        let table = data.resources.get(&rt).into_iter().flat_map(|m| m.values());
         let new = app
             .provider
             .replace(&rt, current, &body, chrono::Utc::now(), table)?;
-        let answer = app.provider.respond(&rt, &new, &request)?;
-        store.entry(rt).or_default().insert(id, new);
-        Ok(answer)
+        data.resources
+            .entry(rt.clone())
+            .or_default()
+            .insert(id.clone(), new);
+        data.reindex(&rt, &id);
+        let new = get_one(&data.resources, &rt, &id)?;
+        app.provider
+            .respond_with(&rt, new, &request, &data.memberships)
     })();
     app.reply(StatusCode::OK, result)
 }
@@ -318,8 +351,8 @@ async fn patch(
         let rt = app.resource_type(&endpoint)?;
         let request = query(raw.as_deref())?;
         let op: PatchOp = serde_json::from_value(body_json(&body)?)?;
-        let mut store = app.write();
-        let table = store.entry(rt.clone()).or_default();
+        let mut data = app.write();
+        let table = data.resources.entry(rt.clone()).or_default();
         let mut current = table
             .remove(&id)
             .ok_or_else(|| ScimError::not_found(format!("{rt} {} not found", clip(&id))))?;
@@ -329,9 +362,14 @@ async fn patch(
             app.provider
                 .patch(&rt, &mut current, &op, chrono::Utc::now(), table.values())
         });
-        let answer = done.and_then(|_| app.provider.respond(&rt, &current, &request));
-        table.insert(id, current);
-        answer
+        table.insert(id.clone(), current);
+        let changed = done?.changed;
+        if changed {
+            data.reindex(&rt, &id);
+        }
+        let current = get_one(&data.resources, &rt, &id)?;
+        app.provider
+            .respond_with(&rt, current, &request, &data.memberships)
     })();
     app.reply(StatusCode::OK, result)
 }
@@ -343,18 +381,32 @@ async fn delete(
 ) -> Response {
     let result = (|| {
         let rt = app.resource_type(&endpoint)?;
-        let mut store = app.write();
-        check_if_match(if_match(&headers), get_one(&store, &rt, &id)?)?;
-        store.entry(rt.clone()).or_default().remove(&id);
+        let mut data = app.write();
+        check_if_match(if_match(&headers), get_one(&data.resources, &rt, &id)?)?;
+        data.resources.entry(rt.clone()).or_default().remove(&id);
+        data.reindex(&rt, &id);
         if rt == "User" {
-            // A deleted user leaves every group, through the same PATCH a client would send.
+            // A deleted user leaves its groups (the index names them), through the same PATCH
+            // a client would send.
             let leave = PatchOp::new(vec![PatchOperation::remove(format!(
                 "members[value eq {}]",
-                Value::String(id)
+                Value::String(id.clone())
             ))]);
             let now = chrono::Utc::now();
-            for group in store.entry("Group".to_owned()).or_default().values_mut() {
-                app.provider.patch("Group", group, &leave, now, [])?;
+            let groups: Vec<String> = data
+                .memberships
+                .groups_of(&id)
+                .map(|(g, _)| g.to_owned())
+                .collect();
+            for gid in groups {
+                if let Some(group) = data
+                    .resources
+                    .get_mut("Group")
+                    .and_then(|t| t.get_mut(&gid))
+                {
+                    app.provider.patch("Group", group, &leave, now, [])?;
+                }
+                data.reindex("Group", &gid);
             }
         }
         Ok(())

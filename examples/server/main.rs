@@ -1,5 +1,6 @@
 //! A SCIM 2.0 service provider embedding scimkit: an in-memory store behind axum, every SCIM
-//! decision taken by `scimkit::provider::Provider`.
+//! decision taken by `scimkit::provider::Provider`. Users show the groups listing them
+//! (`groups`, from a `Memberships` index kept under the store's lock).
 //!
 //! ```sh
 //! SCIMKIT_TOKEN=secret cargo run --example server -- --port 8080

@@ -286,7 +286,12 @@ impl<'s> Eval<'s> {
                 let container = match (resolved, path.urn()) {
                     (Some(r), _) if r.extension => r.schema.and_then(|s| get(data, s.id(), s.id())),
                     (Some(_), _) | (None, None) => data,
-                    (None, Some(urn)) if schemas.schema(urn).is_some() => data,
+                    // An extension's attributes live under its URN, known or not (RFC 7643 §3.3).
+                    (None, Some(urn))
+                        if schemas.schema(urn).is_some() && !schemas.is_extension(urn) =>
+                    {
+                        data
+                    }
                     (None, Some(urn)) => get(data, urn, urn),
                 };
                 let attr = resolved.map(|r| r.attribute);
@@ -396,11 +401,15 @@ fn for_each_value(v: Option<&Value>, sub: Option<&str>, mut f: impl FnMut(&Value
     }
 }
 
-/// `pr`: some value the path names is assigned.
+/// `pr`: some value the path names is assigned. A complex value whose members are all
+/// unassigned is an empty node (RFC 7644 §3.4.2.2 `pr`, RFC 7643 §2.5).
 fn present(v: Option<&Value>, sub: Option<&str>) -> bool {
     let mut found = false;
     for_each_value(v, sub, |v| {
-        found = !is_unassigned(v);
+        found = match v {
+            Value::Object(o) => o.values().any(|m| !is_unassigned(m)),
+            v => !is_unassigned(v),
+        };
         found
     });
     found

@@ -2,7 +2,8 @@
 //!
 //! Resources: [`User`] (with [`EnterpriseUser`]), [`Group`], [`ServiceProviderConfig`],
 //! [`ResourceType`] and [`Schema`]. Messages: [`ListResponse`], [`SearchRequest`], [`PatchOp`],
-//! [`BulkRequest`], [`BulkResponse`] and [`ErrorResponse`].
+//! [`BulkRequest`], [`BulkResponse`] and [`ErrorResponse`]. [`ResourceKind::of`] tells which
+//! of them a JSON document is, from its `schemas`.
 //!
 //! Every type reads and writes the JSON that real peers exchange: camelCase names, `$ref`,
 //! unassigned attributes left out. [`User`], [`Group`] and [`EnterpriseUser`] also read
@@ -37,6 +38,7 @@ mod bulk;
 mod config;
 mod enterprise;
 mod group;
+mod kind;
 mod list;
 mod meta;
 mod multi;
@@ -54,6 +56,7 @@ pub use config::{
 };
 pub use enterprise::{EnterpriseUser, Manager};
 pub use group::Group;
+pub use kind::ResourceKind;
 pub use list::{
     LIST_RESPONSE_SCHEMA, ListResponse, SEARCH_REQUEST_SCHEMA, SearchRequest, SortOrder,
 };

@@ -15,7 +15,9 @@ pub const PATCH_OP_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp
 /// A PATCH request body (RFC 7644 §3.5.2): an ordered list of operations.
 ///
 /// It writes `schemas` (the PatchOp URN) and `Operations`. Reading accepts `operations` in any
-/// case and does not insist on `schemas`, which some clients leave out.
+/// case and does not insist on `schemas`, which some clients leave out; a `schemas` that is
+/// there but does not list the PatchOp URN is refused (RFC 7644 §3.5.2), as another message
+/// sent to the wrong endpoint.
 ///
 /// ```
 /// use scimkit::{Op, PatchOp, PatchOperation};
@@ -29,10 +31,32 @@ pub const PATCH_OP_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(try_from = "WirePatchOp")]
 pub struct PatchOp {
     /// The operations, applied in order (`Operations`).
-    #[serde(rename = "Operations", alias = "operations", alias = "OPERATIONS")]
     pub operations: Vec<PatchOperation>,
+}
+
+/// A PATCH body as read, before its `schemas` is checked.
+#[derive(Deserialize)]
+struct WirePatchOp {
+    #[serde(default, alias = "Schemas", alias = "SCHEMAS")]
+    schemas: Option<Vec<String>>,
+    #[serde(rename = "Operations", alias = "operations", alias = "OPERATIONS")]
+    operations: Vec<PatchOperation>,
+}
+
+impl TryFrom<WirePatchOp> for PatchOp {
+    type Error = String;
+
+    fn try_from(w: WirePatchOp) -> Result<Self, String> {
+        match w.schemas {
+            Some(s) if !s.iter().any(|u| u.eq_ignore_ascii_case(PATCH_OP_SCHEMA)) => Err(format!(
+                "`schemas` must list `{PATCH_OP_SCHEMA}` (RFC 7644 §3.5.2)"
+            )),
+            _ => Ok(Self::new(w.operations)),
+        }
+    }
 }
 
 impl PatchOp {

@@ -263,6 +263,11 @@ impl<'r, 'a> Engine<'r, 'a> {
             return self.set(hp, key, new);
         }
         if attr.is_complex() && value.is_object() && existing.is_some() {
+            // A readOnly attribute (`meta`) is refused as a whole, not merged with its readOnly
+            // sub-attributes dropped into a silent no-op (RFC 7644 §3.5.2).
+            if attr.mutability() == Mutability::ReadOnly {
+                check_set(attr, self.get(&hp, &key), value)?;
+            }
             // RFC 7644 §3.5.2.3: sub-attributes not named in the value are left unchanged.
             let new = conform(&self.compat, attr, value, true, 0)?;
             return self.merge(&Place::attr(h, &key), attr, new);

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::target::{Def, clip, get_ci};
-use crate::compat::Compat;
+use crate::compat::{Compat, string_boolean};
 use crate::error::ScimError;
 use crate::schema::{AttrType, Mutability};
 
@@ -178,10 +178,9 @@ fn simple(compat: &Compat, kind: AttrType, v: &Value) -> Checked {
         AttrType::Boolean => match v {
             Value::Bool(_) => true,
             Value::String(s) if compat.string_booleans => {
-                return match s.trim() {
-                    t if t.eq_ignore_ascii_case("true") => Checked::Coerced(Value::Bool(true)),
-                    t if t.eq_ignore_ascii_case("false") => Checked::Coerced(Value::Bool(false)),
-                    _ => Checked::Bad,
+                return match string_boolean(s) {
+                    Some(b) => Checked::Coerced(Value::Bool(b)),
+                    None => Checked::Bad,
                 };
             }
             _ => false,

@@ -33,10 +33,10 @@ impl Provider {
     pub(super) fn check_body_profile(
         &self,
         resource_type: &str,
-        body: &Value,
+        body: Value,
     ) -> Result<Value, ScimError> {
         let Some(ic) = ic(&self.profile) else {
-            return Ok(body.clone());
+            return Ok(body);
         };
         let normalized = if is_group(resource_type) {
             let members = body
@@ -49,9 +49,9 @@ impl Provider {
                     ic.max_members_per_request
                 )));
             }
-            ic.normalize_group(body)
+            ic.normalize_group(&body)
         } else {
-            ic.normalize_user(body)
+            ic.normalize_user(&body)
         };
         if let Some(f) = normalized.rejections().next() {
             return Err(ScimError::invalid_value(f.to_string()));
@@ -148,13 +148,17 @@ impl Provider {
     }
 
     /// The profile's last touch on an answer: Identity Center returns groups without their
-    /// members (rule 45).
+    /// members (rule 45), and users without `groups` (rule 22), which only its filters read.
     pub(super) fn shape(&self, resource_type: &str, resource: &mut Value) {
-        if ic(&self.profile).is_some()
-            && is_group(resource_type)
-            && let Some(members) = resource.get_mut("members")
-        {
-            *members = Value::Array(Vec::new());
+        if ic(&self.profile).is_none() {
+            return;
+        }
+        if is_group(resource_type) {
+            if let Some(members) = resource.get_mut("members") {
+                *members = Value::Array(Vec::new());
+            }
+        } else if let Value::Object(user) = resource {
+            user.retain(|k, _| !k.eq_ignore_ascii_case("groups"));
         }
     }
 }

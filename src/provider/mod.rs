@@ -13,6 +13,7 @@
 //! | `POST /Users` (§3.3) | [`create`](Provider::create) |
 //! | `PUT /Users/{id}` (§3.5.1) | [`replace`](Provider::replace) |
 //! | `PATCH /Users/{id}` (§3.5.2) | [`patch`](Provider::patch) |
+//! | a user's readOnly `groups` (RFC 7643 §4.1.2) in `GET`, lists and write answers | [`respond_with`](Provider::respond_with), [`list_with`](Provider::list_with) over a [`Memberships`] index |
 //! | `If-Match`, `If-None-Match` (§3.14) | [`check_if_match`], [`is_not_modified`] |
 //! | any failure (§3.12) | [`error_body`](Provider::error_body) and [`ScimError::status`] |
 //!
@@ -46,6 +47,7 @@
 //! ```
 
 mod discovery;
+mod groups;
 mod identity_center;
 mod version;
 mod write;
@@ -54,6 +56,7 @@ use std::borrow::Borrow;
 
 use serde_json::Value;
 
+pub use groups::Memberships;
 pub use version::{check_if_match, is_not_modified, version};
 
 use crate::aws::IdentityCenter;
@@ -122,7 +125,8 @@ impl Provider {
         self
     }
 
-    /// Tolerates the IdP deviations `compat` switches on, in filters and PATCH.
+    /// Tolerates the IdP deviations `compat` switches on, in filters, PATCH and the bodies of
+    /// `POST` and `PUT` ([`Compat::normalize_body`]).
     #[must_use]
     pub fn with_compat(mut self, compat: Compat) -> Self {
         self.compat = compat;

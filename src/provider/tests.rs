@@ -318,3 +318,196 @@ fn a_path_naming_an_extension_sets_or_clears_it() {
     assert!(u.get(ENTERPRISE).is_none());
     assert_eq!(u["schemas"], json!([USER]));
 }
+
+#[test]
+fn create_and_put_honour_the_compat_string_booleans() {
+    let body = json!({
+        "schemas": [USER], "userName": "ryan", "displayName": "Ryan", "active": "True",
+        "name": {"givenName": "Ryan", "familyName": "Leenay"},
+        "emails": [{"value": "old@example.com", "primary": "False"},
+                   {"value": "ryan@example.com", "primary": "True"}]
+    });
+    let strict = Provider::new("http://x");
+    fails(
+        strict.create("User", &body, "1", now(), []),
+        400,
+        Some(ScimType::InvalidValue),
+    );
+    let u = strict
+        .clone()
+        .with_compat(Compat::entra())
+        .create("User", &body, "1", now(), [])
+        .unwrap();
+    assert_eq!(u["active"], true);
+    assert_eq!(u["emails"][1]["primary"], true);
+
+    // Identity Center keeps the primary email: with the strings read as booleans first, the
+    // one Entra marked primary, not the first.
+    let ic = Provider::new("http://x")
+        .with_profile(Profile::IdentityCenter(IdentityCenter::new()))
+        .with_compat(Compat::entra());
+    let u = ic.create("User", &body, "1", now(), []).unwrap();
+    assert_eq!(
+        u["emails"],
+        json!([{"value": "ryan@example.com", "primary": true}])
+    );
+    let mut put = body.clone();
+    put["emails"] =
+        json!([{"value": "a@example.com"}, {"value": "b@example.com", "primary": "true"}]);
+    put["active"] = json!("false");
+    let v = ic.replace("User", &u, &put, now(), [&u]).unwrap();
+    assert_eq!(
+        v["emails"],
+        json!([{"value": "b@example.com", "primary": true}])
+    );
+    assert_eq!(v["active"], false);
+}
+
+#[test]
+fn users_show_the_groups_that_list_them() {
+    let p = provider();
+    let (u1, u2) = (user(&p, "u1", "ada"), user(&p, "u2", "bob"));
+    let group = |id: &str, name: &str, members: Value| {
+        p.create(
+            "Group",
+            &json!({"schemas": [GROUP], "displayName": name, "members": members}),
+            id,
+            now(),
+            [],
+        )
+        .unwrap()
+    };
+    let admins = group("g1", "Admins", json!([{"value": "u1"}, {"value": "u2"}]));
+    let mut ops = group("g0", "Ops", json!([{"value": "u1", "type": "User"}]));
+    // A nested group is not a direct membership of its members.
+    let nested = group("g2", "All", json!([{"value": "g1", "type": "Group"}]));
+    let mut index = Memberships::from_groups([&admins, &ops, &nested]);
+    let all = SearchRequest::new();
+
+    let a = p.respond_with("User", &u1, &all, &index).unwrap();
+    assert_eq!(
+        a["groups"],
+        json!([
+            {"value": "g0", "$ref": "https://example.com/scim/v2/Groups/g0",
+             "display": "Ops", "type": "direct"},
+            {"value": "g1", "$ref": "https://example.com/scim/v2/Groups/g1",
+             "display": "Admins", "type": "direct"}
+        ])
+    );
+    // Projection applies to it like to any attribute; groups are not users.
+    let only = |q: &str| SearchRequest::from_query_string(q).unwrap();
+    let a = p
+        .respond_with("User", &u1, &only("attributes=userName"), &index)
+        .unwrap();
+    assert!(a.get("groups").is_none());
+    let a = p
+        .respond_with("User", &u1, &only("excludedAttributes=groups"), &index)
+        .unwrap();
+    assert!(a.get("groups").is_none() && a.get("userName").is_some());
+    let a = p
+        .respond_with("User", &u1, &only("attributes=groups.display"), &index)
+        .unwrap();
+    assert_eq!(
+        a["groups"],
+        json!([{"display": "Ops"}, {"display": "Admins"}])
+    );
+    let g = p.respond_with("Group", &admins, &all, &index).unwrap();
+    assert!(g.get("groups").is_none());
+    // Without the index, as before.
+    assert!(
+        p.respond("User", &u1, &all)
+            .unwrap()
+            .get("groups")
+            .is_none()
+    );
+
+    // Lists: filled before the filter runs.
+    let users = [&u1, &u2];
+    let page = p
+        .list_with(
+            "User",
+            &only("filter=groups.value+eq+%22g0%22"),
+            users,
+            &index,
+        )
+        .unwrap();
+    assert_eq!(page.total_results, 1);
+    assert_eq!(page.resources[0]["id"], "u1");
+    let page = p
+        .list_with(
+            "User",
+            &only("filter=groups%5Bdisplay+eq+%22admins%22%5D"),
+            users,
+            &index,
+        )
+        .unwrap();
+    assert_eq!(page.total_results, 2);
+    assert_eq!(page.resources[1]["groups"][0]["value"], "g1");
+
+    // The index follows group writes.
+    let leave = PatchOp::new(vec![PatchOperation::remove(r#"members[value eq "u1"]"#)]);
+    p.patch("Group", &mut ops, &leave, now(), []).unwrap();
+    index.insert(&ops);
+    let a = p.respond_with("User", &u1, &all, &index).unwrap();
+    assert_eq!(a["groups"].as_array().map(Vec::len), Some(1));
+    index.remove("g1");
+    let a = p.respond_with("User", &u1, &all, &index).unwrap();
+    assert!(a.get("groups").is_none());
+    assert!(index.groups_of("g1").next().is_none() && index.len() == 2);
+}
+
+#[test]
+fn groups_of_a_user_stay_read_only() {
+    let p = provider();
+    let mut u = user(&p, "u1", "ada");
+    let before = u.clone();
+    for op in [
+        PatchOperation::add("groups", json!([{"value": "g1"}])),
+        PatchOperation::replace("groups", json!([{"value": "g1"}])),
+        PatchOperation::add_value(
+            json!({"groups": [{"value": "g1"}]})
+                .as_object()
+                .unwrap()
+                .clone(),
+        ),
+    ] {
+        fails(
+            p.patch("User", &mut u, &PatchOp::new(vec![op]), now(), []),
+            400,
+            Some(ScimType::Mutability),
+        );
+        assert_eq!(u, before);
+    }
+    // PUT ignores it (RFC 7644 §3.5.1); the answer shows the derived value.
+    let put = p
+        .replace(
+            "User",
+            &u,
+            &json!({"schemas": [USER], "userName": "ada", "groups": [{"value": "g9"}]}),
+            now(),
+            [],
+        )
+        .unwrap();
+    assert!(put.get("groups").is_none());
+    let g = p
+        .create(
+            "Group",
+            &json!({"schemas": [GROUP], "displayName": "G", "members": [{"value": "u1"}]}),
+            "g1",
+            now(),
+            [],
+        )
+        .unwrap();
+    let index = Memberships::from_groups([g]);
+    let a = p
+        .respond_with("User", &put, &SearchRequest::new(), &index)
+        .unwrap();
+    assert_eq!(a["groups"][0]["value"], "g1");
+
+    // Identity Center filters on groups.value but does not return the attribute.
+    let ic = Provider::new("http://x").with_profile(Profile::IdentityCenter(IdentityCenter::new()));
+    let q = SearchRequest::from_query_string("filter=groups.value+eq+%22g1%22").unwrap();
+    let page = ic.list_with("User", &q, [&put], &index).unwrap();
+    assert_eq!(page.total_results, 1);
+    assert!(page.resources[0].get("groups").is_none());
+}

@@ -278,7 +278,9 @@ impl Provider {
     }
 
     /// A `POST`/`PUT` body: an object listing the resource type's core schema in `schemas`,
-    /// passed through the profile's checks.
+    /// with the deviations the provider's [`Compat`](crate::Compat) tolerates normalized
+    /// ([`Compat::normalize_body`](crate::Compat::normalize_body)), passed through the
+    /// profile's checks.
     fn admit(&self, resource_type: &str, body: &Value) -> Result<Value, ScimError> {
         let (core, _) = self.schemas_of(resource_type)?;
         let Value::Object(obj) = body else {
@@ -300,6 +302,10 @@ impl Provider {
                 core.id()
             )));
         }
+        // Entra's string booleans become booleans first, so the profile's checks (which
+        // email is primary) read what the IdP meant.
+        let mut body = body.clone();
+        self.compat.normalize_body(&mut body, &self.schemas);
         self.check_body_profile(resource_type, body)
     }
 

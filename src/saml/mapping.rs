@@ -60,6 +60,58 @@ pub enum MultipleValues {
     Join(char),
 }
 
+/// Why [`AccessControlMapping::evaluate_with_report`] passed no tag for a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// Nothing is at the path: the attribute, its extension object or the sub-attribute is
+    /// absent, or the valuePath filter selects no element (`title` on a user without one).
+    Missing,
+    /// The path holds only unassigned values (RFC 7643 §2.5): `null`, `""`, `[]` or `{}`
+    /// (`"title": ""`).
+    Empty,
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Missing => "the user has no value at the path",
+            Self::Empty => "the user's value at the path is empty",
+        })
+    }
+}
+
+/// A key that [`AccessControlMapping::evaluate_with_report`] passed no tag for, under
+/// [`MissingAttribute::Skip`]. `Display` writes
+/// `Title: the user has no value at the path (source ${path:title})`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SkippedKey {
+    /// The tag key that got no tag.
+    pub key: TagKey,
+    /// Its source expression.
+    pub source: AttributeSource,
+    /// Why.
+    pub reason: SkipReason,
+}
+
+impl fmt::Display for SkippedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} (source {})", self.key, self.reason, self.source)
+    }
+}
+
+/// What [`AccessControlMapping::evaluate_with_report`] found: the session tags, and the keys
+/// it skipped.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct TagEvaluation {
+    /// The session tags, in the mapping's order.
+    pub tags: Vec<SessionTag>,
+    /// The keys that got no tag, in the mapping's order.
+    pub skipped: Vec<SkippedKey>,
+}
+
 /// One source expression, `${path:<path>}`, as Identity Center writes it.
 ///
 /// Only the whole-value form is accepted: AWS documents no literal text around the
@@ -401,19 +453,73 @@ impl AccessControlMapping {
             .collect()
     }
 
-    /// The session tags for `user` (a SCIM User as JSON), in the mapping's order.
+    /// The session tags for `user` (a SCIM User as JSON), in the mapping's order. Keys
+    /// skipped under [`MissingAttribute::Skip`] are left out silently;
+    /// [`evaluate_with_report`](Self::evaluate_with_report) names them.
     pub fn evaluate(
         &self,
         user: &Value,
         schemas: &SchemaRegistry,
     ) -> Result<Vec<SessionTag>, MappingError> {
+        self.evaluate_with_report(user, schemas).map(|e| e.tags)
+    }
+
+    /// [`evaluate`](Self::evaluate), also reporting each key that got no tag and why: the
+    /// user has nothing at the path ([`SkipReason::Missing`]) or only an unassigned value
+    /// ([`SkipReason::Empty`]). Under [`MissingAttribute::Error`] both are errors instead, so
+    /// nothing is skipped.
+    ///
+    /// ```
+    /// use scimkit::saml::{AccessControlMapping, SkipReason};
+    /// use scimkit::SchemaRegistry;
+    /// use serde_json::json;
+    ///
+    /// let mapping = AccessControlMapping::from_entries([
+    ///     "Department=${path:enterprise.department}",
+    ///     "Title=${path:title}",
+    ///     "WorkPhone=${path:phoneNumbers[type eq \"work\"].value}",
+    /// ])?;
+    /// let user = json!({
+    ///     "userName": "bjensen", "title": "",
+    ///     "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "Tours"}
+    /// });
+    /// let report = mapping.evaluate_with_report(&user, &SchemaRegistry::default())?;
+    /// assert_eq!(report.tags.len(), 1);
+    /// let skipped: Vec<_> = report.skipped.iter().map(|s| (s.key.as_str(), s.reason)).collect();
+    /// assert_eq!(skipped, [("Title", SkipReason::Empty), ("WorkPhone", SkipReason::Missing)]);
+    /// assert_eq!(
+    ///     report.skipped[0].to_string(),
+    ///     "Title: the user's value at the path is empty (source ${path:title})"
+    /// );
+    /// # Ok::<(), scimkit::saml::MappingError>(())
+    /// ```
+    pub fn evaluate_with_report(
+        &self,
+        user: &Value,
+        schemas: &SchemaRegistry,
+    ) -> Result<TagEvaluation, MappingError> {
         let bound = self.bind(schemas)?;
-        let mut tags = Vec::with_capacity(self.attributes.len());
+        let mut out = TagEvaluation {
+            tags: Vec::with_capacity(self.attributes.len()),
+            skipped: Vec::new(),
+        };
         for (a, resolved) in self.attributes.iter().zip(bound) {
-            let values = select(user, &a.source.path, &resolved).map_err(|k| a.error(k))?;
+            let (values, found) =
+                select(user, &a.source.path, &resolved).map_err(|k| a.error(k))?;
             let text = match (values.as_slice(), self.multiple) {
                 ([], _) => match self.missing {
-                    MissingAttribute::Skip => continue,
+                    MissingAttribute::Skip => {
+                        out.skipped.push(SkippedKey {
+                            key: a.key.clone(),
+                            source: a.source.clone(),
+                            reason: if found {
+                                SkipReason::Empty
+                            } else {
+                                SkipReason::Missing
+                            },
+                        });
+                        continue;
+                    }
                     MissingAttribute::Error => return Err(a.error(MappingErrorKind::Missing)),
                 },
                 ([one], _) | ([one, ..], MultipleValues::First) => scalar_text(one),
@@ -425,9 +531,9 @@ impl AccessControlMapping {
             }
             .map_err(|k| a.error(k))?;
             let value = TagValue::new(&text).map_err(|e| a.error(MappingErrorKind::Value(e)))?;
-            tags.push(SessionTag::from_parts(a.key.clone(), value));
+            out.tags.push(SessionTag::from_parts(a.key.clone(), value));
         }
-        Ok(tags)
+        Ok(out)
     }
 
     /// [`evaluate`](Self::evaluate) for a typed [`User`].
@@ -449,12 +555,13 @@ impl AccessControlAttribute {
 }
 
 /// The assigned values `path` names in `user`: the attribute (in its extension object when
-/// it is an extension's), the elements the valuePath filter selects, their sub-attribute.
+/// it is an extension's), the elements the valuePath filter selects, their sub-attribute; and
+/// whether anything, assigned or not, was at the path.
 fn select<'v>(
     user: &'v Value,
     path: &PatchPath,
     resolved: &Resolved<'_>,
-) -> Result<Vec<&'v Value>, MappingErrorKind> {
+) -> Result<(Vec<&'v Value>, bool), MappingErrorKind> {
     let obj = |v: Option<&'v Value>| v.and_then(Value::as_object);
     let attr = path.attr();
     let container = match (resolved.extension, resolved.schema) {
@@ -462,12 +569,16 @@ fn select<'v>(
         _ => obj(Some(user)),
     };
     let value = container.and_then(|c| get_in(c, resolved.attribute.name(), attr.name()));
+    // `[]` is there but empty; narrowing a non-empty list to nothing means nothing is there.
+    let mut found = value.is_some();
     let mut items: Vec<&Value> = match value {
         Some(Value::Array(items)) => items.iter().collect(),
         Some(v) => vec![v],
         None => Vec::new(),
     };
+    let mut narrow = |before: usize, after: usize| found &= before == 0 || after > 0;
     if let Some(filter) = path.value_filter() {
+        let before = items.len();
         let mut kept = Vec::with_capacity(items.len());
         for item in items {
             let matched = filter
@@ -480,8 +591,10 @@ fn select<'v>(
             }
         }
         items = kept;
+        narrow(before, items.len());
     }
     if let (Some(sub), Some(def)) = (attr.sub_attribute(), resolved.sub_attribute) {
+        let before = items.len();
         items = items
             .into_iter()
             .filter_map(|item| get_in(item.as_object()?, def.name(), sub))
@@ -490,9 +603,10 @@ fn select<'v>(
                 v => vec![v],
             })
             .collect();
+        narrow(before, items.len());
     }
     items.retain(|v| !is_unassigned(v));
-    Ok(items)
+    Ok((items, found))
 }
 
 /// The tag text of a single value: a string as it is, a number or boolean as JSON writes it.

@@ -63,7 +63,8 @@ pub use builder::AttributeStatementBuilder;
 pub use error::{MappingError, MappingErrorKind, SamlError, SamlErrorKind};
 pub use mapping::{
     AccessControlAttribute, AccessControlMapping, AttributeSource, MAX_ACCESS_CONTROL_ATTRIBUTES,
-    MAX_SOURCE_CHARS, MissingAttribute, MultipleValues, SOURCE_ALPHABET,
+    MAX_SOURCE_CHARS, MissingAttribute, MultipleValues, SOURCE_ALPHABET, SkipReason, SkippedKey,
+    TagEvaluation,
 };
 pub use read::StatementReader;
 pub use tags::{SessionTag, TagError, TagErrorKind, TagKey, TagPart, TagValue};

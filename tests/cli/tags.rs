@@ -16,7 +16,12 @@ fn tags_evaluate_the_mapping_against_the_user() {
         "Manager=${path:enterprise.manager.value}", // absent: no tag
         &data("user.json"),
     ]);
-    run.code(0);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(
+        run.stderr,
+        "scimkit: no tag for Manager: the user has no value at the path \
+         (source ${path:enterprise.manager.value})\n"
+    );
     assert_eq!(
         run.stdout,
         format!(

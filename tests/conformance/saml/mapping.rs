@@ -4,7 +4,7 @@
 
 use scimkit::saml::{
     AccessControlMapping, AttributeSource, MAX_ACCESS_CONTROL_ATTRIBUTES, MappingError,
-    MappingErrorKind, MissingAttribute, MultipleValues,
+    MappingErrorKind, MissingAttribute, MultipleValues, SkipReason,
 };
 use scimkit::schema::{AttrType, Attribute, Schema};
 use scimkit::{SchemaRegistry, User};
@@ -204,6 +204,63 @@ fn missing_attributes_skip_or_fail() {
         assert_eq!(err.key(), Some(k.as_str()));
         assert_eq!(ScimError::from(err).status, 400);
     }
+}
+
+#[test]
+fn skipped_keys_are_reported_with_the_reason() {
+    use SkipReason::{Empty, Missing};
+    let user = json!({"userName": "bjensen", "title": "", "nickName": null,
+        "emails": [{"value": "home@example.com", "type": "home"}],
+        "phoneNumbers": [], "ims": [{"value": "", "type": "xmpp"}], "name": {},
+        ENTERPRISE: {"manager": {"displayName": "John"}, "department": ""}});
+    let cases = [
+        ("${path:userName}", None),
+        ("${path:displayName}", Some(Missing)),
+        ("${path:title}", Some(Empty)),
+        ("${path:NICKNAME}", Some(Empty)),
+        ("${path:emails[primary eq true].value}", Some(Missing)),
+        ("${path:emails[type eq \"home\"].display}", Some(Missing)),
+        (
+            r#"${path:addresses[type eq "work"].locality}"#,
+            Some(Missing),
+        ),
+        ("${path:phoneNumbers.value}", Some(Empty)),
+        ("${path:ims.value}", Some(Empty)),
+        ("${path:name.givenName}", Some(Missing)),
+        ("${path:enterprise.manager.value}", Some(Missing)),
+        ("${path:enterprise.costCenter}", Some(Missing)),
+        ("${path:enterprise.department}", Some(Empty)),
+    ];
+    let pairs: Vec<_> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (s, _))| (format!("K{i}"), *s))
+        .collect();
+    let mapping =
+        AccessControlMapping::from_pairs(pairs.iter().map(|(k, s)| (k.as_str(), *s))).unwrap();
+    let report = mapping.evaluate_with_report(&user, &schemas()).unwrap();
+    assert_eq!(report.tags, mapping.evaluate(&user, &schemas()).unwrap());
+    assert_eq!(report.tags.len(), 1);
+    let got: Vec<_> = report
+        .skipped
+        .iter()
+        .map(|s| (s.key.as_str(), s.source.as_str(), s.reason))
+        .collect();
+    let want: Vec<_> = cases
+        .iter()
+        .zip(&pairs)
+        .filter_map(|((s, r), (k, _))| Some((k.as_str(), *s, (*r)?)))
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(
+        report.skipped[0].to_string(),
+        "K1: the user has no value at the path (source ${path:displayName})"
+    );
+
+    // Under MissingAttribute::Error nothing is skipped: the first gap is the error.
+    let strict = mapping.on_missing(MissingAttribute::Error);
+    let err = strict.evaluate_with_report(&user, &schemas()).unwrap_err();
+    assert_eq!(err.key(), Some("K1"));
 }
 
 #[test]
