@@ -2,6 +2,9 @@
 //! members. Inputs come from `../shared/bench-workload/patches.json` when present, else
 //! `benches/data/patches.json`.
 //!
+//! `…/add 100 members (request moved)` times [`Patcher::apply_owned`], the request's values
+//! moved into the group instead of copied.
+//!
 //! User requests run on a fresh clone per iteration, made outside the timed section. Group
 //! requests run on one group that an untimed step restores after each iteration (cloning
 //! 100,000 members per iteration would dominate the run), so the figures are the PATCH alone.
@@ -85,12 +88,14 @@ fn user_ops(c: &mut Criterion) {
     }
 }
 
-/// Times `request` on `g`, then restores `g` untimed.
+/// Times `request` on `g`, then restores `g` untimed. With `moved`, the request is copied
+/// outside the timed section and handed over ([`Patcher::apply_owned`]), as a server does
+/// with a body it has just read.
 fn bench_group(
     c: &mut Criterion,
     name: &str,
     g: &mut Value,
-    request: &PatchOp,
+    (request, moved): (&PatchOp, bool),
     restore: &dyn Fn(&mut Value),
 ) {
     let patcher = Patcher::new(SchemaRegistry::standard());
@@ -98,10 +103,14 @@ fn bench_group(
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
+                let owned = moved.then(|| request.clone());
                 let t = Instant::now();
-                let out = patcher.apply(black_box(request), g).unwrap();
+                let out = match owned {
+                    Some(r) => patcher.apply_owned(black_box(r), g),
+                    None => patcher.apply(black_box(request), g),
+                };
                 total += t.elapsed();
-                assert!(out.changed);
+                assert!(out.unwrap().changed);
                 restore(g);
             }
             total
@@ -109,44 +118,45 @@ fn bench_group(
     });
 }
 
+/// A group bench: its name, the request, whether it is moved in, and the untimed restore.
+type GroupCase<'a> = (&'a str, &'a PatchOp, bool, &'a dyn Fn(&mut Value));
+
 fn group_ops(c: &mut Criterion) {
     for n in [1_000, 10_000, 100_000] {
         let mut g = group(n);
         let members = g["members"].clone();
         let target = common::member_id(n / 2);
         let removed = members[n / 2].clone();
-        let new = common::new_members();
         let pre = format!("patch/group{n}");
-        bench_group(
-            c,
-            &format!("{pre}/replace displayName"),
-            &mut g,
-            &op(
-                json!([{"op": "replace", "path": "displayName", "value": "Engineering (renamed)"}]),
-            ),
-            &|g| g["displayName"] = json!("Engineering"),
-        );
-        bench_group(
-            c,
-            &format!("{pre}/remove members[value eq]"),
-            &mut g,
-            &op(json!([{"op": "remove", "path": format!("members[value eq \"{target}\"]")}])),
-            &|g| g["members"].as_array_mut().unwrap().push(removed.clone()),
-        );
-        bench_group(
-            c,
-            &format!("{pre}/add 100 members"),
-            &mut g,
-            &op(json!([{"op": "add", "path": "members", "value": new}])),
-            &|g| g["members"].as_array_mut().unwrap().truncate(n),
-        );
-        bench_group(
-            c,
-            &format!("{pre}/remove all members"),
-            &mut g,
-            &op(json!([{"op": "remove", "path": "members"}])),
-            &|g| g["members"] = members.clone(),
-        );
+        let rename =
+            op(json!([{"op": "replace", "path": "displayName", "value": "Engineering (renamed)"}]));
+        let remove_one =
+            op(json!([{"op": "remove", "path": format!("members[value eq \"{target}\"]")}]));
+        let add = op(json!([{"op": "add", "path": "members", "value": common::new_members()}]));
+        let remove_all = op(json!([{"op": "remove", "path": "members"}]));
+        let drop_added = |g: &mut Value| g["members"].as_array_mut().unwrap().truncate(n);
+        let cases: [GroupCase<'_>; 5] = [
+            ("replace displayName", &rename, false, &|g| {
+                g["displayName"] = json!("Engineering");
+            }),
+            ("remove members[value eq]", &remove_one, false, &|g| {
+                g["members"].as_array_mut().unwrap().push(removed.clone());
+            }),
+            ("add 100 members", &add, false, &drop_added),
+            ("add 100 members (request moved)", &add, true, &drop_added),
+            ("remove all members", &remove_all, false, &|g| {
+                g["members"] = members.clone();
+            }),
+        ];
+        for (name, request, moved, restore) in cases {
+            bench_group(
+                c,
+                &format!("{pre}/{name}"),
+                &mut g,
+                (request, moved),
+                restore,
+            );
+        }
     }
 }
 

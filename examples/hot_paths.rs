@@ -8,7 +8,8 @@
 //!
 //! Instructions per iteration = the `Collected` total / the iteration count. Workloads:
 //! `parse1`, `parse26`, `parse-f33`, `eval24`, `patch-user`, `group-rename`,
-//! `group-remove`, `group-add100` (groups of 1,000 members).
+//! `group-remove`, `group-add100`, `group-add100-owned` (groups of 1,000 members; the last
+//! counts the request alone, without the restore).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -64,6 +65,18 @@ fn main() {
             run_group(schemas, &mut g, &op, n, &|g| {
                 g["members"].as_array_mut().unwrap().push(removed.clone());
             });
+        }
+        "group-add100-owned" => {
+            let mut g = common::group(1000);
+            let op = common::patch_op(
+                json!([{"op": "add", "path": "members", "value": common::new_members()}]),
+            );
+            let patcher = Patcher::new(schemas);
+            for _ in 0..n {
+                let request = op.clone();
+                run_owned(&patcher, request, &mut g);
+                g["members"].as_array_mut().unwrap().truncate(1000);
+            }
         }
         "group-add100" => {
             let mut g = common::group(1000);
@@ -122,4 +135,10 @@ fn run_group(
         assert!(patcher.apply(black_box(op), g).unwrap().changed);
         restore(g);
     }
+}
+
+/// One owned request, alone: the request copy and the restore stay outside the count.
+#[inline(never)]
+fn run_owned(patcher: &Patcher<'_>, op: scimkit::PatchOp, g: &mut Value) {
+    assert!(patcher.apply_owned(black_box(op), g).unwrap().changed);
 }

@@ -552,6 +552,24 @@ fn arb_op() -> impl Strategy<Value = Value> {
 }
 
 proptest! {
+    /// `Patcher::apply_owned` moves the request's values in; it must do exactly what `apply`
+    /// does with the request borrowed.
+    #[test]
+    fn owned_and_borrowed_requests_agree(
+        user in arb_user(),
+        ops in proptest::collection::vec(arb_op(), 1..6),
+        lenient in any::<bool>(),
+    ) {
+        let compat = if lenient { Compat::lenient() } else { Compat::strict() };
+        let patcher = Patcher::new(schemas()).compat(compat);
+        let op = request(Value::Array(ops));
+        let (mut a, mut b) = (user.clone(), user);
+        let borrowed = patcher.apply(&op, &mut a);
+        let owned = patcher.apply_owned(op, &mut b);
+        prop_assert_eq!(borrowed, owned);
+        prop_assert_eq!(a, b);
+    }
+
     #[test]
     fn failing_requests_leave_resources_byte_identical(
         user in arb_user(),

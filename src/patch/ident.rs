@@ -165,7 +165,7 @@ impl IdentBy {
             // Keys are sorted, and `value` sorts after the other sub-attributes of the RFC's
             // multi-valued attributes (`$ref`, `display`, `primary`, `type`): try the last.
             match obj.iter().next_back() {
-                Some((k, v)) if k == "value" => v,
+                Some((k, v)) if k.as_bytes() == b"value" => v,
                 _ => get_ci(obj, "value")?,
             }
             .as_str()?

@@ -54,13 +54,15 @@ mod value;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use self::ops::{Engine, Kind};
 use self::target::Selector;
 use crate::compat::Compat;
 use crate::error::ScimError;
-use crate::model::{Group, Op, PatchOp, User};
+use crate::model::{Group, PatchOp, User};
 use crate::path::PatchPath;
 use crate::schema::SchemaRegistry;
 
@@ -137,13 +139,51 @@ impl<'s> Patcher<'s> {
         self.run(
             resource,
             op.operations.iter().map(|o| {
-                let kind = match o.op {
-                    Op::Add => Kind::Add,
-                    Op::Remove => Kind::Remove,
-                    Op::Replace => Kind::Replace,
-                };
-                (kind, o.path.as_deref(), o.value.as_ref())
+                let (path, value) = (o.path.as_deref(), o.value.as_ref());
+                (
+                    o.op.into(),
+                    path.map(Cow::Borrowed),
+                    value.map(Cow::Borrowed),
+                )
             }),
+        )
+    }
+
+    /// [`apply`](Self::apply), taking the request by value: its values move into the resource
+    /// instead of being copied. A server that has just read the request body has it to give;
+    /// on a large `add` (a hundred members) the copies are most of the work.
+    ///
+    /// ```
+    /// use scimkit::{PatchOp, Patcher, SchemaRegistry};
+    /// use serde_json::json;
+    ///
+    /// let body = r#"{
+    ///     "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    ///     "Operations": [{"op": "add", "path": "members", "value": [
+    ///         {"value": "2819c223-7f76-453a-919d-413861904646"},
+    ///         {"value": "902c246b-6245-4190-8e05-00816be7344a"}
+    ///     ]}]
+    /// }"#;
+    /// let op: PatchOp = serde_json::from_str(body)?;
+    /// let mut group = json!({"displayName": "Tour Guides", "members": [
+    ///     {"value": "2819C223-7F76-453A-919D-413861904646"}
+    /// ]});
+    /// let schemas = SchemaRegistry::default();
+    /// Patcher::new(&schemas).apply_owned(op, &mut group)?;
+    /// // `members.value` is not caseExact: the first is already there.
+    /// assert_eq!(group["members"].as_array().map(Vec::len), Some(2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_owned(
+        &self,
+        op: PatchOp,
+        resource: &mut Value,
+    ) -> Result<PatchOutcome, ScimError> {
+        self.run(
+            resource,
+            op.operations
+                .into_iter()
+                .map(|o| (o.op.into(), o.path.map(Cow::Owned), o.value.map(Cow::Owned))),
         )
     }
 
@@ -181,7 +221,7 @@ impl<'s> Patcher<'s> {
     /// Applies operations given as (kind, path, value), all or nothing.
     pub(crate) fn run<'o, I>(&self, resource: &mut Value, ops: I) -> Result<PatchOutcome, ScimError>
     where
-        I: ExactSizeIterator<Item = (Kind, Option<&'o str>, Option<&'o Value>)>,
+        I: ExactSizeIterator<Item = (Kind, Option<Cow<'o, str>>, Option<Cow<'o, Value>>)>,
     {
         let n = ops.len();
         if n == 0 && !self.compat.empty_operations {

@@ -1,6 +1,8 @@
 //! `add`, `remove` and `replace` (RFC 7644 §3.5.2.1–3) over a `serde_json::Value` resource,
 //! every edit recorded in the undo log.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 mod remove;
@@ -9,7 +11,7 @@ use super::ident::fresh;
 use super::target::{Def, Resolver, Selector, Target, clip, get_ci, key_ci};
 use super::undo::{Place, Undo, UndoLog};
 use super::value::{
-    check_remove, check_set, conform, conform_any, conform_multi, get_ci_obj, is_primary,
+    check_remove, check_set, conform, conform_any, conform_multi_cow, get_ci_obj, is_primary,
     one_primary, strip_nulls,
 };
 use crate::compat::Compat;
@@ -22,6 +24,16 @@ pub(crate) enum Kind {
     Add,
     Remove,
     Replace,
+}
+
+impl From<crate::model::Op> for Kind {
+    fn from(op: crate::model::Op) -> Self {
+        match op {
+            crate::model::Op::Add => Self::Add,
+            crate::model::Op::Remove => Self::Remove,
+            crate::model::Op::Replace => Self::Replace,
+        }
+    }
 }
 
 /// Applies operations to one resource, logging each edit.
@@ -69,24 +81,25 @@ impl<'r, 'a> Engine<'r, 'a> {
         self.log.rollback_to(self.root, keep);
     }
 
-    /// Applies one operation. On error some edits may remain: the caller rolls back.
+    /// Applies one operation. On error some edits may remain: the caller rolls back. An owned
+    /// value moves into the resource where it can, instead of being copied.
     pub(crate) fn apply(
         &mut self,
         kind: Kind,
         target: Option<&Target<'_>>,
-        value: Option<&Value>,
+        value: Option<Cow<'_, Value>>,
     ) -> Result<(), ScimError> {
         let value = value.filter(|v| !v.is_null());
         match (kind, target) {
             (Kind::Remove, None) => Err(ScimError::no_target(
                 "`remove` requires a `path` (RFC 7644 §3.5.2.2)",
             )),
-            (Kind::Remove, Some(t)) => self.remove(t, value),
+            (Kind::Remove, Some(t)) => self.remove(t, value.as_deref()),
             (_, t) => {
                 let op = if kind == Kind::Add { "add" } else { "replace" };
                 let value = value.ok_or_else(|| no_value(op))?;
                 match t {
-                    None => self.object(kind, None, value, true),
+                    None => self.object(kind, None, &value, true),
                     Some(t) => self.write(kind, t, value),
                 }
             }
@@ -148,7 +161,7 @@ impl<'r, 'a> Engine<'r, 'a> {
                 }
                 continue;
             }
-            self.write(kind, &target, v)?;
+            self.write(kind, &target, Cow::Borrowed(v))?;
         }
         Ok(())
     }
@@ -208,19 +221,24 @@ impl<'r, 'a> Engine<'r, 'a> {
 
     // ---- add / replace at a path ----
 
-    fn write(&mut self, kind: Kind, t: &Target<'_>, value: &Value) -> Result<(), ScimError> {
+    fn write(
+        &mut self,
+        kind: Kind,
+        t: &Target<'_>,
+        value: Cow<'_, Value>,
+    ) -> Result<(), ScimError> {
         let Some(attr) = t.attr else {
             let ext = t.ext.ok_or_else(|| ScimError::invalid_path("empty path"))?;
-            return self.object(kind, Some(ext), value, false);
+            return self.object(kind, Some(ext), &value, false);
         };
         let holder = self.make_holder(t.ext)?;
         let h = holder.as_deref();
         let existing = self.attr_value(h, attr)?;
-        let multi = attr.multi_valued_peek(existing.as_ref().map(|(_, p)| p), Some(value));
+        let multi = attr.multi_valued_peek(existing.as_ref().map(|(_, p)| p), Some(&value));
         match (t.filter, t.sub) {
             (None, None) => self.write_attr(kind, h, (attr, existing), multi, value),
-            (None, Some(sub)) if !multi => self.write_sub(h, attr, sub, value),
-            (filter, sub) if multi => self.write_selected(h, attr, filter, sub, value),
+            (None, Some(sub)) if !multi => self.write_sub(h, attr, sub, &value),
+            (filter, sub) if multi => self.write_selected(h, attr, filter, sub, &value),
             _ => Err(ScimError::invalid_path(format!(
                 "`{}` is single-valued: a value filter needs a multi-valued attribute",
                 attr.name()
@@ -236,7 +254,7 @@ impl<'r, 'a> Engine<'r, 'a> {
         h: Option<&str>,
         (attr, found): (Def<'_>, Option<(String, Peek)>),
         multi: bool,
-        value: &Value,
+        value: Cow<'_, Value>,
     ) -> Result<(), ScimError> {
         let hp = Place::holder(h);
         let (key, existing) = match found {
@@ -244,7 +262,7 @@ impl<'r, 'a> Engine<'r, 'a> {
             None => (attr.name().to_owned(), None),
         };
         if multi {
-            let items = conform_multi(&self.compat, attr, value, 0)?;
+            let items = conform_multi_cow(&self.compat, attr, value)?;
             one_primary(attr, &items)?;
             if kind == Kind::Add {
                 return self.append_unique(h, &key, attr, existing.is_some(), items);
@@ -266,13 +284,13 @@ impl<'r, 'a> Engine<'r, 'a> {
             // A readOnly attribute (`meta`) is refused as a whole, not merged with its readOnly
             // sub-attributes dropped into a silent no-op (RFC 7644 §3.5.2).
             if attr.mutability() == Mutability::ReadOnly {
-                check_set(attr, self.get(&hp, &key), value)?;
+                check_set(attr, self.get(&hp, &key), &value)?;
             }
             // RFC 7644 §3.5.2.3: sub-attributes not named in the value are left unchanged.
-            let new = conform(&self.compat, attr, value, true, 0)?;
+            let new = conform(&self.compat, attr, &value, true, 0)?;
             return self.merge(&Place::attr(h, &key), attr, new);
         }
-        let mut new = conform(&self.compat, attr, value, false, 0)?;
+        let mut new = conform(&self.compat, attr, &value, false, 0)?;
         strip_nulls(&mut new);
         let old = self.get(&hp, &key);
         if old == Some(&new) {

@@ -1,5 +1,7 @@
 //! Engine tests that need no filter evaluator; RFC examples live in tests/patch.rs.
 
+use std::borrow::Cow;
+
 use serde_json::{Value, json};
 
 use super::ops::{Engine, Kind};
@@ -47,16 +49,29 @@ fn kind(op: &str) -> Kind {
 fn run_with(resource: &mut Value, ops: &Value, compat: Compat) -> Result<PatchOutcome, ScimError> {
     let schemas = SchemaRegistry::standard();
     let ops = ops.as_array().unwrap();
-    Patcher::new(schemas).compat(compat).run(
-        resource,
-        ops.iter().map(|o| {
-            (
-                kind(o["op"].as_str().unwrap()),
-                o.get("path").and_then(Value::as_str),
-                o.get("value"),
-            )
+    let patcher = Patcher::new(schemas).compat(compat);
+    fn op(o: &Value) -> (Kind, Option<&str>, Option<&Value>) {
+        let path = o.get("path").and_then(Value::as_str);
+        (kind(o["op"].as_str().unwrap()), path, o.get("value"))
+    }
+    // Every case runs twice: with the request borrowed, and owned (values moved in).
+    let mut moved = resource.clone();
+    let owned = patcher.run(
+        &mut moved,
+        ops.iter().map(op).map(|(k, p, v)| {
+            let p = p.map(|p| Cow::Owned(p.to_owned()));
+            (k, p, v.map(|v| Cow::Owned(v.clone())))
         }),
-    )
+    );
+    let borrowed = patcher.run(
+        resource,
+        ops.iter()
+            .map(op)
+            .map(|(k, p, v)| (k, p.map(Cow::Borrowed), v.map(Cow::Borrowed))),
+    );
+    assert_eq!(borrowed, owned, "{ops:?}");
+    assert_eq!(*resource, moved, "{ops:?}");
+    borrowed
 }
 
 #[track_caller]
@@ -413,8 +428,10 @@ fn operation_limit() {
         .max_operations(2)
         .run(
             &mut u,
-            ops.iter()
-                .map(|o| (Kind::Replace, o["path"].as_str(), o.get("value"))),
+            ops.iter().map(|o| {
+                let (p, v) = (o["path"].as_str(), o.get("value"));
+                (Kind::Replace, p.map(Cow::Borrowed), v.map(Cow::Borrowed))
+            }),
         )
         .unwrap_err();
     assert_eq!(e.scim_type, Some(ScimType::InvalidValue));
@@ -455,7 +472,7 @@ fn engine_op(
     let mut e = Engine::new(resource, schemas, compat)?;
     let mut t: Target<'_> = e.resolver.resolve(None, attr, sub)?;
     t.filter = Some(filter);
-    let r = e.apply(kind, Some(&t), value);
+    let r = e.apply(kind, Some(&t), value.map(Cow::Borrowed));
     if r.is_err() {
         e.rollback_to(0);
     }

@@ -340,8 +340,8 @@ impl Provider {
         let mut resource = serde_json::json!({ "schemas": [core.id()] });
         Patcher::new(&self.schemas)
             .compat(self.compat)
-            .apply(
-                &PatchOp::new(vec![PatchOperation::add_value(input)]),
+            .apply_owned(
+                PatchOp::new(vec![PatchOperation::add_value(input)]),
                 &mut resource,
             )
             .map_err(as_body_error)?;
