@@ -85,11 +85,13 @@ fn attribute_names_ignore_case() {
         );
     }
     let mut patched = odd.clone();
-    let op: PatchOp = serde_json::from_value(json!({"Operations": [
-        {"op": "replace", "path": "username", "value": "babs"},
-        {"op": "replace", "path": "NAME.givenname", "value": "Babs"},
-        {"op": "replace", "path": format!("{ENT}:Department"), "value": "Ops"}
-    ]}))
+    let op: PatchOp = serde_json::from_value(
+        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
+            {"op": "replace", "path": "username", "value": "babs"},
+            {"op": "replace", "path": "NAME.givenname", "value": "Babs"},
+            {"op": "replace", "path": format!("{ENT}:Department"), "value": "Ops"}
+        ]}),
+    )
     .unwrap();
     op.apply(&mut patched, schemas).unwrap();
     // Changed under the keys the resource already had, never duplicated.
@@ -143,7 +145,7 @@ fn unassigned_and_multi_valued() {
     // PATCH replace with [] or null unassigns (§2.5); add of [] adds nothing.
     let mut user = json!({"schemas": [CORE], "userName": "b", "emails": [{"value": "e"}]});
     let op: PatchOp = serde_json::from_value(
-        json!({"Operations": [{"op": "replace", "path": "emails", "value": []}]}),
+        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "path": "emails", "value": []}]}),
     )
     .unwrap();
     op.apply(&mut user, schemas).unwrap();
@@ -248,7 +250,7 @@ fn section_8_examples_through_every_stage() {
                 ops.push(json!({"op": "replace", "path": k, "value": v}));
             }
         }
-        let op: PatchOp = serde_json::from_value(json!({"Operations": ops})).unwrap();
+        let op: PatchOp = serde_json::from_value(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": ops})).unwrap();
         let out = scimkit::Patcher::new(schemas)
             .apply(&op, &mut same)
             .unwrap();

@@ -700,8 +700,8 @@ fn request_body_checks() {
             true,
         ),
         (json!({"schemas": [PATCH_OP], "operations": op}), true),
-        // Documented leniency: a body without `schemas` is read (some clients leave it out).
-        (json!({"Operations": op}), true),
+        // RFC 7644 §3.5.2: the body "MUST contain the "schemas" attribute".
+        (json!({"Operations": op}), false),
     ];
     for (body, ok) in table {
         match read(body.clone()) {

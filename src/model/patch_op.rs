@@ -15,9 +15,9 @@ pub const PATCH_OP_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp
 /// A PATCH request body (RFC 7644 §3.5.2): an ordered list of operations.
 ///
 /// It writes `schemas` (the PatchOp URN) and `Operations`. Reading accepts `operations` in any
-/// case and does not insist on `schemas`, which some clients leave out; a `schemas` that is
-/// there but does not list the PatchOp URN is refused (RFC 7644 §3.5.2), as another message
-/// sent to the wrong endpoint.
+/// case, and requires a `schemas` that lists the PatchOp URN (RFC 7644 §3.5.2: the body "MUST
+/// contain" it): a body without it, or another message sent to the wrong endpoint, is
+/// refused.
 ///
 /// ```
 /// use scimkit::{Op, PatchOp, PatchOperation};
@@ -51,10 +51,12 @@ impl TryFrom<WirePatchOp> for PatchOp {
 
     fn try_from(w: WirePatchOp) -> Result<Self, String> {
         match w.schemas {
-            Some(s) if !s.iter().any(|u| u.eq_ignore_ascii_case(PATCH_OP_SCHEMA)) => Err(format!(
+            Some(s) if s.iter().any(|u| u.eq_ignore_ascii_case(PATCH_OP_SCHEMA)) => {
+                Ok(Self::new(w.operations))
+            }
+            _ => Err(format!(
                 "`schemas` must list `{PATCH_OP_SCHEMA}` (RFC 7644 §3.5.2)"
             )),
-            _ => Ok(Self::new(w.operations)),
         }
     }
 }

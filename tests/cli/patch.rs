@@ -47,7 +47,7 @@ fn patch_refuses_what_strict_rfc_7644_refuses() {
 fn patch_reads_the_resource_from_stdin() {
     let ops = temp_file(
         "ops.json",
-        r#"{"Operations": [{"op": "replace", "path": "NAME.givenName", "value": "Augusta"}]}"#,
+        r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "path": "NAME.givenName", "value": "Augusta"}]}"#,
     );
     let run = scimkit_with(
         &["patch", &ops],
@@ -66,7 +66,7 @@ fn patch_reads_the_resource_from_stdin() {
 fn patch_errors() {
     let no_target = temp_file(
         "no-target.json",
-        r#"{"Operations": [{"op": "replace", "path": "emails[type eq \"home\"].value", "value": "x"}]}"#,
+        r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "path": "emails[type eq \"home\"].value", "value": "x"}]}"#,
     );
     let run = scimkit(&["patch", &no_target, &data("user.json")]);
     run.code(1).error_line("400 noTarget");
@@ -74,7 +74,7 @@ fn patch_errors() {
 
     let read_only = temp_file(
         "read-only.json",
-        r#"{"Operations": [{"op": "replace", "path": "id", "value": "x"}]}"#,
+        r#"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "path": "id", "value": "x"}]}"#,
     );
     scimkit(&["patch", &read_only, &data("user.json")])
         .code(1)

@@ -46,6 +46,7 @@ fn entra_style_patch_body() {
 fn patch_paths_stay_raw_and_null_values_stay_null() {
     // A malformed path is the applier's `invalidPath`, not a body syntax error.
     let body: PatchOp = serde_json::from_value(json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
         "operations": [
             {"op": "remove", "path": "members[value eq"},
             {"op": "replace", "path": "displayName", "value": null},
