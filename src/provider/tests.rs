@@ -83,6 +83,12 @@ fn create_errors() {
             400,
             Some(ScimType::InvalidValue),
         ),
+        // An empty string is no value (RFC 7643 §2.5, RFC 7644 `pr`): a required one is missing.
+        (
+            json!({"schemas": [USER], "userName": ""}),
+            400,
+            Some(ScimType::InvalidValue),
+        ),
         (
             json!({"schemas": [USER], "userName": "a", "nope": 1}),
             400,

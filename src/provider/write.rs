@@ -14,7 +14,7 @@ use crate::filter::{CompValue, CompareOp, Filter};
 use crate::model::{Op, PatchOp, PatchOperation};
 use crate::patch::{PatchOutcome, Patcher};
 use crate::path::{AttrPath, PatchPath};
-use crate::schema::{Attribute, Mutability, Schema, Uniqueness};
+use crate::schema::{Attribute, Mutability, Schema, Uniqueness, is_unassigned};
 
 /// Where an attribute definition lives: the core schema (`None`) or an extension.
 type Located<'s> = (Option<&'s Schema>, &'s Attribute);
@@ -349,6 +349,8 @@ impl Provider {
             return Err(ScimError::with_status(500, "resource is not an object"));
         };
         for (ext, attr) in Self::attributes_of(core, extensions) {
+            // `"userName": ""` is no user name: a required value must be a present one in
+            // the sense of RFC 7644's `pr` (non-empty).
             let present = lookup(obj, ext, attr.name()).is_some_and(|v| !is_unassigned(v));
             let ext_present = ext.is_none_or(|e| obj.contains_key(e.id()));
             if attr.required() && !present && ext_present {
@@ -461,11 +463,6 @@ fn extension_paths<'o>(op: &'o PatchOp, extensions: &[&Schema]) -> Cow<'o, Patch
         }
     }
     Cow::Owned(op)
-}
-
-/// RFC 7643 §2.5: null and `[]` are unassigned.
-fn is_unassigned(v: &Value) -> bool {
-    v.is_null() || v.as_array().is_some_and(Vec::is_empty)
 }
 
 /// The value of a top-level attribute, core (`ext` = `None`) or under its extension's object.
