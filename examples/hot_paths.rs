@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Instructions per iteration = the `Collected` total / the iteration count. Workloads:
-//! `parse1`, `parse26`, `parse-f33`, `eval24`, `patch-user`, `group-rename`,
+//! `parse1`, `parse26`, `parse-f33`, `eval24`, `eval24-bound` (bound once, outside the
+//! count), `patch-user`, `group-rename`,
 //! `group-remove`, `group-add100` (groups of 1,000 members).
 #![allow(
     clippy::unwrap_used,
@@ -21,6 +22,7 @@ mod common;
 
 use std::hint::black_box;
 
+use scimkit::filter::BoundFilter;
 use scimkit::{Compat, Filter, FilterParser, Patcher, SchemaRegistry};
 use serde_json::{Value, json};
 
@@ -48,6 +50,15 @@ fn main() {
                 .map(|t| parser.parse(t).unwrap())
                 .collect();
             run_eval(&parsed, &user, schemas, n);
+        }
+        "eval24-bound" => {
+            let parsed: Vec<Filter> = pick(&common::USER_EVAL)
+                .iter()
+                .map(|t| parser.parse(t).unwrap())
+                .collect();
+            let bound: Vec<BoundFilter<'_>> =
+                parsed.iter().map(|f| f.bind(schemas).unwrap()).collect();
+            run_eval_bound(&bound, &user, n);
         }
         "patch-user" => {
             let mut u = user;
@@ -93,6 +104,15 @@ fn run_eval(filters: &[Filter], user: &Value, schemas: &SchemaRegistry, n: usize
     for _ in 0..n {
         for f in filters {
             black_box(f.matches(black_box(user), schemas).unwrap());
+        }
+    }
+}
+
+#[inline(never)]
+fn run_eval_bound(filters: &[BoundFilter<'_>], user: &Value, n: usize) {
+    for _ in 0..n {
+        for f in filters {
+            black_box(f.matches(black_box(user)));
         }
     }
 }

@@ -15,7 +15,7 @@ use super::text;
 use super::{CompValue, CompareOp, Filter};
 use crate::error::ScimError;
 use crate::path::AttrPath;
-use crate::schema::{AttrType, Attribute, SchemaRegistry, is_unassigned};
+use crate::schema::{AttrType, Attribute, Resolved, SchemaRegistry, is_unassigned};
 
 type Result<T> = std::result::Result<T, ScimError>;
 
@@ -125,8 +125,8 @@ impl SimpleEq<'_> {
 
 /// Where attribute names are looked up: in a resource through the registry, or in one element
 /// of a multi-valued attribute through the parent's sub-attributes.
-#[derive(Clone, Copy)]
-enum Eval<'s> {
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Eval<'s> {
     Resource(&'s SchemaRegistry),
     Element(Option<&'s Attribute>),
 }
@@ -143,6 +143,79 @@ struct Located<'a, 'v> {
     /// The sub-attribute to read in each element: the path's, or `value` for a complex
     /// attribute named without one.
     sub: Option<&'a str>,
+}
+
+/// Everything about locating a path that does not depend on the data: its definitions and
+/// where its value sits. [`Filter::matches`] works it out per evaluation; a bound filter once.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Site<'a> {
+    /// The top-level attribute's definition.
+    pub(super) attr: Option<&'a Attribute>,
+    /// The definition compared against.
+    pub(super) leaf: Option<&'a Attribute>,
+    /// The object holding the attribute.
+    scope: Scope<'a>,
+    /// The attribute's name as defined (looked up first), and as written.
+    key: &'a str,
+    name: &'a str,
+    /// The sub-attribute to read in each element.
+    sub: Option<&'a str>,
+    /// A comparison on an attribute without definition: when the data holds objects, their
+    /// `value`s are compared.
+    value_of_objects: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Scope<'a> {
+    /// The resource itself.
+    Root,
+    /// The resource's member of this name: an extension's URN (or a URN no schema has).
+    Member(&'a str),
+    /// One element of a multi-valued attribute; a scalar element is its own `value`.
+    Element,
+}
+
+impl<'a> Site<'a> {
+    /// The attribute's value in `data` (a resource, or an element in element scope).
+    pub(super) fn value<'v>(&self, data: &'v Value) -> Option<&'v Value> {
+        let container = match self.scope {
+            Scope::Root => data,
+            Scope::Member(key) => get(Some(data), key, key)?,
+            Scope::Element if !data.is_object() => {
+                return self.name.eq_ignore_ascii_case("value").then_some(data);
+            }
+            Scope::Element => data,
+        };
+        get_in(container.as_object()?, self.key, self.name)
+    }
+
+    /// The sub-attribute the path names.
+    pub(super) fn sub(&self) -> Option<&'a str> {
+        self.sub
+    }
+
+    /// The value and the sub-attribute to read in it.
+    pub(super) fn read<'v>(&self, data: &'v Value) -> (Option<&'v Value>, Option<&'a str>) {
+        let value = self.value(data);
+        let sub = match self.value_of_objects && value.is_some_and(holds_objects) {
+            true => Some("value"),
+            false => self.sub,
+        };
+        (value, sub)
+    }
+
+    fn locate<'v>(self, data: Option<&'v Value>) -> Located<'a, 'v> {
+        let (value, sub) = match data {
+            Some(d) => self.read(d),
+            None => (None, self.sub),
+        };
+        Located {
+            attr: self.attr,
+            leaf: self.leaf,
+            value,
+            sub,
+        }
+    }
 }
 
 impl<'s> Eval<'s> {
@@ -200,18 +273,13 @@ impl<'s> Eval<'s> {
     fn value_path(self, path: &AttrPath, inner: &Filter, data: Option<&Value>) -> Result<bool> {
         let loc = self.locate(path, data, false)?;
         let elements = Eval::Element(loc.attr);
-        let items = match loc.value {
-            Some(Value::Array(items)) => items.as_slice(),
-            Some(v) => std::slice::from_ref(v),
-            None => &[],
-        };
-        for item in items {
+        for item in elements_of(loc.value) {
             if elements.eval(inner, Some(item))? {
                 return Ok(true);
             }
         }
         // Nothing matched: still check the inner filter, if no element did.
-        if items.is_empty() {
+        if elements_of(loc.value).is_empty() {
             elements.eval(inner, None)?;
         }
         Ok(false)
@@ -243,25 +311,9 @@ impl<'s> Eval<'s> {
         data: Option<&Value>,
     ) -> Result<bool> {
         let how = How::new(path, loc.leaf, op, comp)?;
-        if data.is_none() {
-            return Ok(false);
-        }
-        let mut any = false;
-        let mut seen = false;
-        for_each_value(loc.value, loc.sub, |v| {
-            if is_unassigned(v) {
-                return false;
-            }
-            seen = true;
-            any = how.test(v, op, comp);
-            any
-        });
-        // An unassigned attribute is null, which is `ne` any non-null value (RFC 7643 §2.5).
-        Ok(any || (!seen && op == CompareOp::Ne))
+        Ok(data.is_some() && how.holds(loc.value, loc.sub, op, comp))
     }
 
-    /// Finds the definitions and the data for `path`. With `for_compare`, a complex attribute
-    /// named without sub-attribute stands for its `value` sub-attribute.
     fn locate<'a, 'v>(
         self,
         path: &'a AttrPath,
@@ -271,11 +323,20 @@ impl<'s> Eval<'s> {
     where
         's: 'a,
     {
+        Ok(self.site(path, for_compare)?.locate(data))
+    }
+
+    /// Finds the definitions of `path` and where its value sits. With `for_compare`, a complex
+    /// attribute named without sub-attribute stands for its `value` sub-attribute.
+    pub(super) fn site<'a>(self, path: &'a AttrPath, for_compare: bool) -> Result<Site<'a>>
+    where
+        's: 'a,
+    {
         let (name, sub) = (path.name(), path.sub_attribute());
-        let (attr, leaf, container) = match self {
+        let (attr, leaf, scope) = match self {
             Eval::Element(parent) => {
                 let attr = parent.and_then(|p| p.sub_attribute(name));
-                (attr, attr, data)
+                (attr, attr, Scope::Element)
             }
             Eval::Resource(schemas) => {
                 let resolved = schemas.resolve_parts(path.urn(), name, sub).or_else(|| {
@@ -283,55 +344,65 @@ impl<'s> Eval<'s> {
                         .resolve_parts(path.urn(), name, None)
                         .filter(|_| sub.is_some())
                 });
-                let container = match (resolved, path.urn()) {
-                    (Some(r), _) if r.extension => r.schema.and_then(|s| get(data, s.id(), s.id())),
-                    (Some(_), _) | (None, None) => data,
-                    (None, Some(urn)) if schemas.schema(urn).is_some() => data,
-                    (None, Some(urn)) => get(data, urn, urn),
+                let scope = match (resolved, path.urn()) {
+                    // An extension always has its schema (`resolve_parts` finds it by URN).
+                    (
+                        Some(Resolved {
+                            extension: true,
+                            schema: Some(s),
+                            ..
+                        }),
+                        _,
+                    ) => Scope::Member(s.id()),
+                    (Some(_), _) | (None, None) => Scope::Root,
+                    (None, Some(urn)) if schemas.schema(urn).is_some() => Scope::Root,
+                    (None, Some(urn)) => Scope::Member(urn),
                 };
                 let attr = resolved.map(|r| r.attribute);
                 let leaf = resolved.and_then(|r| match sub {
                     Some(_) => r.sub_attribute,
                     None => Some(r.attribute),
                 });
-                (attr, leaf, container)
+                (attr, leaf, scope)
             }
         };
-        let value = match container {
-            // A scalar element of a simple multi-valued attribute is its own `value`.
-            Some(v) if !v.is_object() && matches!(self, Eval::Element(_)) => {
-                name.eq_ignore_ascii_case("value").then_some(v)
-            }
-            c => get(c, attr.map_or(name, Attribute::name), name),
-        };
-        let mut loc = Located {
+        let mut site = Site {
             attr,
             leaf,
-            value,
-            sub: sub.map(|_| sub_name(path)),
+            scope,
+            key: attr.map_or(name, Attribute::name),
+            name,
+            sub,
+            value_of_objects: false,
         };
         if for_compare && sub.is_none() && leaf.is_none_or(|a| a.kind() == AttrType::Complex) {
             let value_def = leaf.and_then(|a| a.sub_attribute("value"));
-            if leaf.is_some() && value_def.is_none() {
-                return Err(type_error(format_args!(
-                    "`{}` is complex: compare one of its sub-attributes",
-                    crate::model::truncate(path.as_str())
-                )));
-            }
-            if leaf.is_some() || value.is_some_and(holds_objects) {
-                (loc.leaf, loc.sub) = (value_def, Some("value"));
+            match leaf {
+                Some(_) if value_def.is_none() => {
+                    return Err(type_error(format_args!(
+                        "`{}` is complex: compare one of its sub-attributes",
+                        crate::model::truncate(path.as_str())
+                    )));
+                }
+                Some(_) => (site.leaf, site.sub) = (value_def, Some("value")),
+                None => site.value_of_objects = true,
             }
         }
-        Ok(loc)
+        Ok(site)
     }
 }
 
-fn is_null_test(op: CompareOp, comp: &CompValue) -> bool {
-    matches!(comp, CompValue::Null) && matches!(op, CompareOp::Eq | CompareOp::Ne)
+/// The elements of a multi-valued attribute's value (a single value is one element).
+pub(super) fn elements_of(v: Option<&Value>) -> &[Value] {
+    match v {
+        Some(Value::Array(items)) => items.as_slice(),
+        Some(v) => std::slice::from_ref(v),
+        None => &[],
+    }
 }
 
-fn sub_name(path: &AttrPath) -> &str {
-    path.sub_attribute().unwrap_or("")
+pub(super) fn is_null_test(op: CompareOp, comp: &CompValue) -> bool {
+    matches!(comp, CompValue::Null) && matches!(op, CompareOp::Eq | CompareOp::Ne)
 }
 
 fn holds_objects(v: &Value) -> bool {
@@ -397,7 +468,7 @@ fn for_each_value(v: Option<&Value>, sub: Option<&str>, mut f: impl FnMut(&Value
 }
 
 /// `pr`: some value the path names is assigned.
-fn present(v: Option<&Value>, sub: Option<&str>) -> bool {
+pub(super) fn present(v: Option<&Value>, sub: Option<&str>) -> bool {
     let mut found = false;
     for_each_value(v, sub, |v| {
         found = !is_unassigned(v);
@@ -407,7 +478,8 @@ fn present(v: Option<&Value>, sub: Option<&str>) -> bool {
 }
 
 /// How a comparison is carried out, decided from the definition and the literal alone.
-enum How {
+#[derive(Debug)]
+pub(super) enum How {
     Bool,
     Number,
     Str {
@@ -419,7 +491,7 @@ enum How {
 }
 
 impl How {
-    fn new(
+    pub(super) fn new(
         path: &AttrPath,
         def: Option<&Attribute>,
         op: CompareOp,
@@ -479,6 +551,28 @@ impl How {
                 "the attribute is a string",
             ),
         }
+    }
+
+    /// Whether some value the located path names satisfies `op comp`. An unassigned attribute
+    /// is null, which is `ne` any non-null value (RFC 7643 §2.5).
+    pub(super) fn holds(
+        &self,
+        value: Option<&Value>,
+        sub: Option<&str>,
+        op: CompareOp,
+        comp: &CompValue,
+    ) -> bool {
+        let mut any = false;
+        let mut seen = false;
+        for_each_value(value, sub, |v| {
+            if is_unassigned(v) {
+                return false;
+            }
+            seen = true;
+            any = self.test(v, op, comp);
+            any
+        });
+        any || (!seen && op == CompareOp::Ne)
     }
 
     /// Whether the data value `v` satisfies `v op comp`. A value of another JSON type than the
