@@ -249,3 +249,40 @@ fn query_list_binds_its_filter() {
     let err = bad.list(&users, &schemas).unwrap_err();
     assert_eq!(err, bad.matches(&users[0], &schemas).unwrap_err());
 }
+
+/// Chains run left to right, past the 32-operand block too: of several comparisons the schemas
+/// reject, the leftmost is reported, by `matches` and `bind` alike.
+#[test]
+fn long_chains_evaluate_and_report_left_to_right() {
+    let schemas = SchemaRegistry::default();
+    let user = json!({"userName": "u070", "active": true});
+    let clause = |i: usize| match i {
+        40 => "active gt true".to_owned(),
+        90 => "userName gt 3".to_owned(),
+        i => format!(r#"userName eq "u{i:03}""#),
+    };
+    for n in [3, 32, 33, 64, 100] {
+        let or = (0..n).map(clause).collect::<Vec<_>>().join(" or ");
+        let f: Filter = or.parse().unwrap();
+        let plain = f.matches(&user, &schemas);
+        let bound = f.bind(&schemas).map(|b| b.matches(&user));
+        assert_eq!(plain, bound, "{n}");
+        match n {
+            ..=40 => assert_eq!(plain, Ok(n > 70), "{n}"),
+            _ => assert!(
+                plain
+                    .unwrap_err()
+                    .detail
+                    .unwrap()
+                    .contains("active gt true")
+            ),
+        }
+        let ands = (0..n)
+            .map(|i| format!(r#"userName ne "u{i:03}" or userName eq "u070""#))
+            .collect::<Vec<_>>()
+            .join(") and (");
+        let f: Filter = format!("({ands})").parse().unwrap();
+        assert_eq!(f.matches(&user, &schemas), Ok(true), "{n}");
+        assert!(f.bind(&schemas).unwrap().matches(&user), "{n}");
+    }
+}

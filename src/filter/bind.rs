@@ -8,10 +8,14 @@
 
 use serde_json::Value;
 
-use super::eval::{Eval, How, Site, elements_of, is_null_test, present};
+use super::error::type_error;
+use super::eval::{
+    Eval, How, chain_operands, elements_of, get, get_in, holds_objects, is_null_test, present,
+};
 use super::{CompValue, CompareOp, Filter};
 use crate::error::ScimError;
-use crate::schema::{Attribute, SchemaRegistry};
+use crate::path::AttrPath;
+use crate::schema::{AttrType, Attribute, Resolved, SchemaRegistry};
 
 /// A filter bound to a [`SchemaRegistry`] (or to the parent attribute of a valuePath), ready to
 /// be tested against many resources. Made by [`Filter::bind`] or [`Filter::bind_element`].
@@ -69,6 +73,137 @@ enum Node<'a> {
     },
 }
 
+/// Everything about locating a path that does not depend on the data: its definitions and
+/// where its value sits. [`Filter::matches`] works it out per evaluation; a bound filter once.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Site<'a> {
+    /// The top-level attribute's definition.
+    pub(super) attr: Option<&'a Attribute>,
+    /// The definition compared against.
+    pub(super) leaf: Option<&'a Attribute>,
+    /// The object holding the attribute.
+    scope: Scope<'a>,
+    /// The attribute's name as defined (looked up first), and as written.
+    key: &'a str,
+    name: &'a str,
+    /// The sub-attribute to read in each element.
+    sub: Option<&'a str>,
+    /// A comparison on an attribute without definition: when the data holds objects, their
+    /// `value`s are compared.
+    value_of_objects: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Scope<'a> {
+    /// The resource itself.
+    Root,
+    /// The resource's member of this name: an extension's URN (or a URN no schema has).
+    Member(&'a str),
+    /// One element of a multi-valued attribute; a scalar element is its own `value`.
+    Element,
+}
+
+impl<'a> Site<'a> {
+    /// The attribute's value in `data` (a resource, or an element in element scope).
+    pub(super) fn value<'v>(&self, data: &'v Value) -> Option<&'v Value> {
+        let container = match self.scope {
+            Scope::Root => data,
+            Scope::Member(key) => get(Some(data), key, key)?,
+            Scope::Element if !data.is_object() => {
+                return self.name.eq_ignore_ascii_case("value").then_some(data);
+            }
+            Scope::Element => data,
+        };
+        get_in(container.as_object()?, self.key, self.name)
+    }
+
+    /// The sub-attribute the path names.
+    pub(super) fn sub(&self) -> Option<&'a str> {
+        self.sub
+    }
+
+    /// The value and the sub-attribute to read in it.
+    pub(super) fn read<'v>(&self, data: &'v Value) -> (Option<&'v Value>, Option<&'a str>) {
+        let value = self.value(data);
+        let sub = match self.value_of_objects && value.is_some_and(holds_objects) {
+            true => Some("value"),
+            false => self.sub,
+        };
+        (value, sub)
+    }
+}
+
+impl<'s> Eval<'s> {
+    /// Finds the definitions of `path` and where its value sits. With `for_compare`, a complex
+    /// attribute named without sub-attribute stands for its `value` sub-attribute.
+    pub(super) fn site<'a>(
+        self,
+        path: &'a AttrPath,
+        for_compare: bool,
+    ) -> Result<Site<'a>, ScimError>
+    where
+        's: 'a,
+    {
+        let (name, sub) = (path.name(), path.sub_attribute());
+        let (attr, leaf, scope) = match self {
+            Eval::Element(parent) => {
+                let attr = parent.and_then(|p| p.sub_attribute(name));
+                (attr, attr, Scope::Element)
+            }
+            Eval::Resource(schemas) => {
+                let resolved = schemas.resolve_parts(path.urn(), name, sub).or_else(|| {
+                    schemas
+                        .resolve_parts(path.urn(), name, None)
+                        .filter(|_| sub.is_some())
+                });
+                let scope = match (resolved, path.urn()) {
+                    // An extension always has its schema (`resolve_parts` finds it by URN).
+                    (
+                        Some(Resolved {
+                            extension: true,
+                            schema: Some(s),
+                            ..
+                        }),
+                        _,
+                    ) => Scope::Member(s.id()),
+                    (Some(_), _) | (None, None) => Scope::Root,
+                    (None, Some(urn)) if schemas.schema(urn).is_some() => Scope::Root,
+                    (None, Some(urn)) => Scope::Member(urn),
+                };
+                let attr = resolved.map(|r| r.attribute);
+                let leaf = resolved.and_then(|r| match sub {
+                    Some(_) => r.sub_attribute,
+                    None => Some(r.attribute),
+                });
+                (attr, leaf, scope)
+            }
+        };
+        let mut site = Site {
+            attr,
+            leaf,
+            scope,
+            key: attr.map_or(name, Attribute::name),
+            name,
+            sub,
+            value_of_objects: false,
+        };
+        if for_compare && sub.is_none() && leaf.is_none_or(|a| a.kind() == AttrType::Complex) {
+            let value_def = leaf.and_then(|a| a.sub_attribute("value"));
+            match leaf {
+                Some(_) if value_def.is_none() => {
+                    return Err(type_error(format_args!(
+                        "`{}` is complex: compare one of its sub-attributes",
+                        crate::model::truncate(path.as_str())
+                    )));
+                }
+                Some(_) => (site.leaf, site.sub) = (value_def, Some("value")),
+                None => site.value_of_objects = true,
+            }
+        }
+        Ok(site)
+    }
+}
+
 impl Filter {
     /// Binds this filter to `schemas` for evaluating many resources: the work
     /// [`matches`](Self::matches) repeats on every call (path lookups, literal parsing, type
@@ -123,26 +258,16 @@ impl BoundFilter<'_> {
 }
 
 /// Binds `f` in scope `at`. Operands are bound in the order [`Filter::matches`] checks them
-/// (a chain from its right end), so the first error is the one it reports.
+/// (left to right), so the first error is the one it reports.
 fn bind<'a>(at: Eval<'a>, f: &'a Filter) -> Result<Node<'a>, ScimError> {
     Ok(match f {
         Filter::And(..) | Filter::Or(..) => {
             let is_and = matches!(f, Filter::And(..));
             let mut operands = Vec::new();
-            let mut node = f;
-            loop {
-                match (node, is_and) {
-                    (Filter::And(l, r), true) | (Filter::Or(l, r), false) => {
-                        operands.push(bind(at, r)?);
-                        node = l;
-                    }
-                    _ => {
-                        operands.push(bind(at, node)?);
-                        break;
-                    }
-                }
-            }
-            operands.reverse();
+            chain_operands(f, is_and, |operand| {
+                operands.push(bind(at, operand)?);
+                Ok(())
+            })?;
             match is_and {
                 true => Node::All(operands.into()),
                 false => Node::Any(operands.into()),

@@ -7,7 +7,7 @@
 
 use std::cmp::Ordering;
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::{Map, Number, Value};
 
 use super::error::type_error;
@@ -15,7 +15,7 @@ use super::text;
 use super::{CompValue, CompareOp, Filter};
 use crate::error::ScimError;
 use crate::path::AttrPath;
-use crate::schema::{AttrType, Attribute, Resolved, SchemaRegistry, is_unassigned};
+use crate::schema::{AttrType, Attribute, SchemaRegistry, is_unassigned};
 
 type Result<T> = std::result::Result<T, ScimError>;
 
@@ -29,7 +29,10 @@ impl Filter {
     /// (null, `""`, `[]`, `{}`: RFC 7643 §2.5) is `eq null`, not `pr`, and `ne` anything else.
     ///
     /// A comparison the attribute's type does not allow (`active gt true`,
-    /// `userName gt 3`, `meta.created eq "yesterday"`) is `400 invalidFilter`.
+    /// `userName gt 3`, `meta.created eq "yesterday"`) is `400 invalidFilter`, whatever the
+    /// resource; of several, the leftmost is reported. `and`/`or` operands run left to right.
+    ///
+    /// To test one filter against many resources, [`bind`](Self::bind) it once.
     ///
     /// ```
     /// use scimkit::{Filter, SchemaRegistry};
@@ -145,79 +148,6 @@ struct Located<'a, 'v> {
     sub: Option<&'a str>,
 }
 
-/// Everything about locating a path that does not depend on the data: its definitions and
-/// where its value sits. [`Filter::matches`] works it out per evaluation; a bound filter once.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Site<'a> {
-    /// The top-level attribute's definition.
-    pub(super) attr: Option<&'a Attribute>,
-    /// The definition compared against.
-    pub(super) leaf: Option<&'a Attribute>,
-    /// The object holding the attribute.
-    scope: Scope<'a>,
-    /// The attribute's name as defined (looked up first), and as written.
-    key: &'a str,
-    name: &'a str,
-    /// The sub-attribute to read in each element.
-    sub: Option<&'a str>,
-    /// A comparison on an attribute without definition: when the data holds objects, their
-    /// `value`s are compared.
-    value_of_objects: bool,
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Scope<'a> {
-    /// The resource itself.
-    Root,
-    /// The resource's member of this name: an extension's URN (or a URN no schema has).
-    Member(&'a str),
-    /// One element of a multi-valued attribute; a scalar element is its own `value`.
-    Element,
-}
-
-impl<'a> Site<'a> {
-    /// The attribute's value in `data` (a resource, or an element in element scope).
-    pub(super) fn value<'v>(&self, data: &'v Value) -> Option<&'v Value> {
-        let container = match self.scope {
-            Scope::Root => data,
-            Scope::Member(key) => get(Some(data), key, key)?,
-            Scope::Element if !data.is_object() => {
-                return self.name.eq_ignore_ascii_case("value").then_some(data);
-            }
-            Scope::Element => data,
-        };
-        get_in(container.as_object()?, self.key, self.name)
-    }
-
-    /// The sub-attribute the path names.
-    pub(super) fn sub(&self) -> Option<&'a str> {
-        self.sub
-    }
-
-    /// The value and the sub-attribute to read in it.
-    pub(super) fn read<'v>(&self, data: &'v Value) -> (Option<&'v Value>, Option<&'a str>) {
-        let value = self.value(data);
-        let sub = match self.value_of_objects && value.is_some_and(holds_objects) {
-            true => Some("value"),
-            false => self.sub,
-        };
-        (value, sub)
-    }
-
-    fn locate<'v>(self, data: Option<&'v Value>) -> Located<'a, 'v> {
-        let (value, sub) = match data {
-            Some(d) => self.read(d),
-            None => (None, self.sub),
-        };
-        Located {
-            attr: self.attr,
-            leaf: self.leaf,
-            value,
-            sub,
-        }
-    }
-}
-
 impl<'s> Eval<'s> {
     /// Evaluates `f` on `data`; with `data` = `None`, only checks every comparison's types.
     fn eval(self, f: &Filter, data: Option<&Value>) -> Result<bool> {
@@ -233,27 +163,22 @@ impl<'s> Eval<'s> {
         }
     }
 
-    /// An `and`/`or` chain, walked along its left spine without recursion. Once the result is
-    /// known the remaining operands are only checked.
+    /// An `and`/`or` chain, operands from left to right as written. Once the result is known
+    /// the remaining operands are only checked.
     fn chain(self, f: &Filter, data: Option<&Value>) -> Result<bool> {
         let is_and = matches!(f, Filter::And(..));
         let mut decided = data.is_none();
         let mut result = is_and;
-        let mut node = f;
         // Chains often test one attribute many times (`userName eq "a" or userName eq "b"…`):
         // the last comparison's path is located once for all of them.
         let mut memo: Option<(&AttrPath, Located<'_, '_>)> = None;
-        loop {
-            let (operand, next) = match (node, is_and) {
-                (Filter::And(l, r), true) | (Filter::Or(l, r), false) => (&**r, Some(&**l)),
-                _ => (node, None),
-            };
+        chain_operands(f, is_and, |operand| {
             let d = if decided { None } else { data };
             let v = match operand {
                 Filter::Compare(path, op, comp) if !is_null_test(*op, comp) => {
                     let loc = match memo {
                         Some((p, loc)) if p.as_str() == path.as_str() => loc,
-                        _ => self.locate(path, data, true)?,
+                        _ => self.locate(path, d, true)?,
                     };
                     memo = Some((path, loc));
                     self.compare_located(path, loc, *op, comp, d)?
@@ -263,11 +188,9 @@ impl<'s> Eval<'s> {
             if !decided && v != is_and {
                 (decided, result) = (true, v);
             }
-            match next {
-                Some(l) => node = l,
-                None => return Ok(result && data.is_some()),
-            }
-        }
+            Ok(())
+        })?;
+        Ok(result && data.is_some())
     }
 
     fn value_path(self, path: &AttrPath, inner: &Filter, data: Option<&Value>) -> Result<bool> {
@@ -323,73 +246,65 @@ impl<'s> Eval<'s> {
     where
         's: 'a,
     {
-        Ok(self.site(path, for_compare)?.locate(data))
-    }
-
-    /// Finds the definitions of `path` and where its value sits. With `for_compare`, a complex
-    /// attribute named without sub-attribute stands for its `value` sub-attribute.
-    pub(super) fn site<'a>(self, path: &'a AttrPath, for_compare: bool) -> Result<Site<'a>>
-    where
-        's: 'a,
-    {
-        let (name, sub) = (path.name(), path.sub_attribute());
-        let (attr, leaf, scope) = match self {
-            Eval::Element(parent) => {
-                let attr = parent.and_then(|p| p.sub_attribute(name));
-                (attr, attr, Scope::Element)
-            }
-            Eval::Resource(schemas) => {
-                let resolved = schemas.resolve_parts(path.urn(), name, sub).or_else(|| {
-                    schemas
-                        .resolve_parts(path.urn(), name, None)
-                        .filter(|_| sub.is_some())
-                });
-                let scope = match (resolved, path.urn()) {
-                    // An extension always has its schema (`resolve_parts` finds it by URN).
-                    (
-                        Some(Resolved {
-                            extension: true,
-                            schema: Some(s),
-                            ..
-                        }),
-                        _,
-                    ) => Scope::Member(s.id()),
-                    (Some(_), _) | (None, None) => Scope::Root,
-                    (None, Some(urn)) if schemas.schema(urn).is_some() => Scope::Root,
-                    (None, Some(urn)) => Scope::Member(urn),
-                };
-                let attr = resolved.map(|r| r.attribute);
-                let leaf = resolved.and_then(|r| match sub {
-                    Some(_) => r.sub_attribute,
-                    None => Some(r.attribute),
-                });
-                (attr, leaf, scope)
-            }
+        let site = self.site(path, for_compare)?;
+        let (value, sub) = match data {
+            Some(d) => site.read(d),
+            None => (None, site.sub()),
         };
-        let mut site = Site {
-            attr,
-            leaf,
-            scope,
-            key: attr.map_or(name, Attribute::name),
-            name,
+        Ok(Located {
+            attr: site.attr,
+            leaf: site.leaf,
+            value,
             sub,
-            value_of_objects: false,
-        };
-        if for_compare && sub.is_none() && leaf.is_none_or(|a| a.kind() == AttrType::Complex) {
-            let value_def = leaf.and_then(|a| a.sub_attribute("value"));
-            match leaf {
-                Some(_) if value_def.is_none() => {
-                    return Err(type_error(format_args!(
-                        "`{}` is complex: compare one of its sub-attributes",
-                        crate::model::truncate(path.as_str())
-                    )));
-                }
-                Some(_) => (site.leaf, site.sub) = (value_def, Some("value")),
-                None => site.value_of_objects = true,
-            }
-        }
-        Ok(site)
+        })
     }
+}
+
+/// Calls `visit` on the operands of an `and` (`is_and`) or `or` chain from left to right,
+/// stopping at its first error. Chains fold to the left, so the leftmost operand is the
+/// deepest: the spine is walked down once per block of operands, collected into a small
+/// buffer, which needs neither allocation nor recursion. Past one block the walks cost
+/// (operands² / block) steps, a small part of evaluating that many operands.
+pub(super) fn chain_operands<'f>(
+    f: &'f Filter,
+    is_and: bool,
+    mut visit: impl FnMut(&'f Filter) -> Result<()>,
+) -> Result<()> {
+    const BLOCK: usize = 32;
+    let split = |node: &'f Filter| match (node, is_and) {
+        (Filter::And(l, r), true) | (Filter::Or(l, r), false) => Some((&**l, &**r)),
+        _ => None,
+    };
+    let mut total = 1;
+    let mut node = f;
+    while let Some((l, _)) = split(node) {
+        (total, node) = (total + 1, l);
+    }
+    let mut block: [Option<&'f Filter>; BLOCK] = [None; BLOCK];
+    let mut done = 0;
+    while done < total {
+        let end = (done + BLOCK).min(total);
+        // Operand `i` (from 0, left to right) is the right child of the spine node at depth
+        // `total - 1 - i`; operand 0 is the node at depth `total - 1` itself.
+        let mut node = f;
+        for _ in 0..total - end {
+            node = split(node).map_or(node, |(l, _)| l);
+        }
+        for i in (done..end).rev() {
+            block[i - done] = Some(match split(node) {
+                Some((l, r)) if i > 0 => {
+                    node = l;
+                    r
+                }
+                _ => node,
+            });
+        }
+        for operand in block[..end - done].iter().flatten() {
+            visit(operand)?;
+        }
+        done = end;
+    }
+    Ok(())
 }
 
 /// The elements of a multi-valued attribute's value (a single value is one element).
@@ -405,7 +320,7 @@ pub(super) fn is_null_test(op: CompareOp, comp: &CompValue) -> bool {
     matches!(comp, CompValue::Null) && matches!(op, CompareOp::Eq | CompareOp::Ne)
 }
 
-fn holds_objects(v: &Value) -> bool {
+pub(super) fn holds_objects(v: &Value) -> bool {
     match v {
         Value::Object(_) => true,
         Value::Array(items) => items.iter().any(Value::is_object),
@@ -414,7 +329,7 @@ fn holds_objects(v: &Value) -> bool {
 }
 
 /// `obj[key]`: the exact (canonical) name first, then any case.
-fn get<'v>(v: Option<&'v Value>, canonical: &str, name: &str) -> Option<&'v Value> {
+pub(super) fn get<'v>(v: Option<&'v Value>, canonical: &str, name: &str) -> Option<&'v Value> {
     get_in(v?.as_object()?, canonical, name)
 }
 
@@ -632,11 +547,43 @@ fn cmp_numbers(a: &Number, b: &Number) -> Option<Ordering> {
 
 /// An `xsd:dateTime` (RFC 7643 §2.3.5): RFC 3339 with any offset, or without one (read as UTC).
 fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
+    if let Some(t) = parse_utc_seconds(s.as_bytes()) {
+        return Some(t);
+    }
     DateTime::parse_from_rfc3339(s).ok().or_else(|| {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
             .ok()
             .map(|n| n.and_utc().fixed_offset())
     })
+}
+
+/// The shape servers write (`2011-05-13T04:42:34Z`) read without the general parser. Anything
+/// else, including an invalid date or a leap second in that shape, is left to chrono; what this
+/// accepts, chrono reads to the same instant (a test holds the two side by side).
+fn parse_utc_seconds(b: &[u8]) -> Option<DateTime<FixedOffset>> {
+    let shape = b"dddd-dd-ddTdd:dd:ddZ";
+    if b.len() != shape.len() {
+        return None;
+    }
+    let mut ok = true;
+    for (&c, &want) in b.iter().zip(shape) {
+        ok &= if want == b'd' {
+            c.is_ascii_digit()
+        } else {
+            c == want
+        };
+    }
+    if !ok {
+        return None;
+    }
+    let num = |i: usize, n: usize| {
+        b[i..i + n]
+            .iter()
+            .fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0'))
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(num(0, 4)).ok()?, num(5, 2), num(8, 2))?;
+    let time = NaiveTime::from_hms_opt(num(11, 2), num(14, 2), num(17, 2))?;
+    Some(date.and_time(time).and_utc().fixed_offset())
 }
 
 #[cfg(test)]
@@ -707,6 +654,34 @@ mod tests {
                 }
             }
         }
+    }
+
+    proptest! {
+        /// The fast reading of `YYYY-MM-DDTHH:MM:SSZ` agrees with chrono, valid or not.
+        #[test]
+        fn utc_seconds_agree_with_chrono(
+            y in 0u32..10_000, mo in 0u32..14, d in 0u32..33,
+            h in 0u32..26, mi in 0u32..62, s in 0u32..62,
+        ) {
+            let text = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z");
+            if let Some(fast) = super::parse_utc_seconds(text.as_bytes()) {
+                let slow = chrono::DateTime::parse_from_rfc3339(&text).ok();
+                prop_assert_eq!(Some(fast), slow, "{}", text);
+                prop_assert_eq!(slow.map(|t| t.offset().local_minus_utc()), Some(0));
+            }
+        }
+    }
+
+    #[test]
+    fn datetimes_in_other_shapes_still_parse() {
+        let at = |s: &str| super::parse_datetime(s).map(|t| t.timestamp());
+        assert_eq!(at("2011-05-13T04:42:34Z"), Some(1_305_261_754));
+        assert_eq!(at("2011-05-13t04:42:34z"), Some(1_305_261_754));
+        assert_eq!(at("2011-05-13T06:42:34+02:00"), Some(1_305_261_754));
+        assert_eq!(at("2011-05-13T04:42:34"), Some(1_305_261_754));
+        assert_eq!(at("2016-12-31T23:59:60Z"), Some(1_483_228_799));
+        assert_eq!(at("2011-02-30T04:42:34Z"), None);
+        assert_eq!(at("2011-05-13T04:42:3Z"), None);
     }
 
     #[test]
