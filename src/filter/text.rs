@@ -161,10 +161,14 @@ fn contains(s: &str, needle: &str, case_exact: bool) -> bool {
     match (case_exact, ascii(s, needle)) {
         (true, _) => s.contains(needle),
         (false, true) => {
-            needle.is_empty()
-                || s.as_bytes()
-                    .windows(needle.len())
-                    .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+            // Only windows starting with the needle's first byte (either case) are compared.
+            let Some((&first, rest)) = needle.as_bytes().split_first() else {
+                return true;
+            };
+            let first = first.to_ascii_lowercase();
+            s.as_bytes()
+                .windows(needle.len())
+                .any(|w| w[0].to_ascii_lowercase() == first && w[1..].eq_ignore_ascii_case(rest))
         }
         (false, false) => s
             .char_indices()
@@ -215,7 +219,10 @@ mod tests {
         assert!(starts_with("Élodie", "éL", false));
         assert!(ends_with("straße", "SSE", false) || ends_with("straße", "ße", false));
         assert!(contains("Ünïcödé", "ÏCÖ", false));
-        assert!(contains("abc", "", false));
+        assert!(contains("abc", "", false) && contains("", "", false));
+        assert!(contains("bjensen@EXAMPLE.com", "example.COM", false));
+        assert!(contains("Bj", "b", false) && !contains("bj", "jb", false));
+        assert!(!contains("bjensen@example.org", "example.com", false));
         assert!(!contains("ab", "abc", false));
         assert_eq!(cmp("Zebra", "apple", false), Ordering::Greater);
         assert_eq!(cmp("Zebra", "apple", true), Ordering::Less);
