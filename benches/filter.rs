@@ -5,6 +5,8 @@
 //! Besides one bench per filter, `filter/parse/mean of 26 common` and `filter/eval/mean of 24
 //! on the User` report the mean time per filter over the subsets the comparison table
 //! uses (see `benches/common/mod.rs` for which), and `…/mean of all 35` over the whole set.
+//! `filter/eval-bound/mean of 24 on the User` times the same filters bound once
+//! (`Filter::bind`) and then evaluated.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -98,6 +100,32 @@ fn bench(c: &mut Criterion) {
     let user24 = subset(&cases, &common::USER_EVAL);
     mean_per_case(c, "filter/eval/mean of 24 on the User", &user24, eval);
     mean_per_case(c, "filter/eval/mean of all 35", &all, eval);
+
+    // Bound once (paths resolved, literals parsed), then evaluated: what a query does per
+    // resource. Binding is outside the timed loop.
+    let bound: Vec<_> = cases
+        .iter()
+        .map(|case| case.filter.bind(&schemas).unwrap())
+        .collect();
+    let bound24: Vec<_> = common::USER_EVAL
+        .iter()
+        .map(|id| &bound[cases.iter().position(|c| c.id == *id).unwrap()])
+        .collect();
+    for (case, b) in cases.iter().zip(&bound) {
+        assert_eq!(b.matches(&user), case.expect, "{}", case.id);
+    }
+    let n = u32::try_from(bound24.len()).unwrap();
+    c.bench_function("filter/eval-bound/mean of 24 on the User", |b| {
+        b.iter_custom(|iters| {
+            let t = Instant::now();
+            for _ in 0..iters {
+                for f in &bound24 {
+                    black_box(f.matches(black_box(&user)));
+                }
+            }
+            t.elapsed() / n
+        });
+    });
 }
 
 criterion_group! {

@@ -7,9 +7,10 @@
 //! ```
 //!
 //! Instructions per iteration = the `Collected` total / the iteration count. Workloads:
-//! `parse1`, `parse26`, `parse-f33`, `eval24`, `patch-user`, `group-rename`,
-//! `group-remove`, `group-add100`, `group-add100-owned` (groups of 1,000 members; the last
-//! counts the request alone, without the restore).
+//! `parse1`, `parse26`, `parse-f33`, `eval24`, `eval24-bound` (bound once, outside the
+//! count), `patch-user`, `group-rename`, `group-remove`, `group-add100`,
+//! `group-add100-owned` (groups of 1,000 members; the last counts the request alone, without
+//! the restore).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -22,6 +23,7 @@ mod common;
 
 use std::hint::black_box;
 
+use scimkit::filter::BoundFilter;
 use scimkit::{Compat, Filter, FilterParser, Patcher, SchemaRegistry};
 use serde_json::{Value, json};
 
@@ -49,6 +51,15 @@ fn main() {
                 .map(|t| parser.parse(t).unwrap())
                 .collect();
             run_eval(&parsed, &user, schemas, n);
+        }
+        "eval24-bound" => {
+            let parsed: Vec<Filter> = pick(&common::USER_EVAL)
+                .iter()
+                .map(|t| parser.parse(t).unwrap())
+                .collect();
+            let bound: Vec<BoundFilter<'_>> =
+                parsed.iter().map(|f| f.bind(schemas).unwrap()).collect();
+            run_eval_bound(&bound, &user, n);
         }
         "patch-user" => {
             let mut u = user;
@@ -106,6 +117,15 @@ fn run_eval(filters: &[Filter], user: &Value, schemas: &SchemaRegistry, n: usize
     for _ in 0..n {
         for f in filters {
             black_box(f.matches(black_box(user), schemas).unwrap());
+        }
+    }
+}
+
+#[inline(never)]
+fn run_eval_bound(filters: &[BoundFilter<'_>], user: &Value, n: usize) {
+    for _ in 0..n {
+        for f in filters {
+            black_box(f.matches(black_box(user)));
         }
     }
 }

@@ -61,6 +61,11 @@ fn hot_paths_allocate_little() {
         let (n, got) = allocations(|| f.matches(user, schemas).unwrap());
         assert_eq!(got, expect, "{text}");
         assert_eq!(n, 0, "evaluating `{text}` allocated {n} times");
+        // Binding may allocate; evaluating through the bound filter does not.
+        let bound = f.bind(schemas).unwrap();
+        let (n, got) = allocations(|| bound.matches(user));
+        assert_eq!(got, expect, "bound {text}");
+        assert_eq!(n, 0, "evaluating bound `{text}` allocated {n} times");
     }
 
     // A 50-clause `or` chain: a bounded number of allocations per clause.

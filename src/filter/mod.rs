@@ -22,6 +22,7 @@
 //! returns can be printed, evaluated and dropped safely. A tree built by hand with tens of
 //! thousands of nested `not`/`[…]` levels is the caller's responsibility.
 
+mod bind;
 pub(crate) mod error;
 mod eval;
 mod lex;
@@ -31,6 +32,7 @@ pub(crate) mod text;
 use std::fmt;
 use std::str::FromStr;
 
+pub use bind::BoundFilter;
 pub use error::{ErrorKind, FilterError};
 pub(crate) use eval::{SimpleEq, get_in};
 

@@ -36,6 +36,9 @@ pub(crate) fn eq(a: &str, b: &str, case_exact: bool) -> bool {
     // same chars, and the next folded chars differ). Only a non-ASCII byte at the first
     // difference needs Unicode folding (`K`, the Kelvin sign, is `k`).
     let (x, y) = (a.as_bytes(), b.as_bytes());
+    if let Some(same) = short_ascii_eq(x, y) {
+        return same;
+    }
     let i = ascii_fold_prefix(x, y);
     match (x.get(i), y.get(i)) {
         (None, None) => true,
@@ -45,6 +48,30 @@ pub(crate) fn eq(a: &str, b: &str, case_exact: bool) -> bool {
         (None, Some(_)) | (Some(_), None) => false,
         _ => folded(a).eq(folded(b)),
     }
+}
+
+/// Equality ignoring ASCII case of two ASCII strings of the same length, 4 to 16 bytes, as two
+/// overlapping words each (most attribute values compared with `eq` are that short). `None`
+/// when the fast case does not apply.
+fn short_ascii_eq(x: &[u8], y: &[u8]) -> Option<bool> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let n = x.len();
+    if n != y.len() || !(4..=16).contains(&n) {
+        return None;
+    }
+    let (w, k) = if n >= 8 { (8, n - 8) } else { (4, n - 4) };
+    let load = |s: &[u8], i: usize| match w {
+        8 => word8(s, i),
+        _ => s
+            .get(i..i + 4)
+            .and_then(|q| <[u8; 4]>::try_from(q).ok())
+            .map_or(0, |q| u64::from(u32::from_le_bytes(q))),
+    };
+    let (p0, q0, p1, q1) = (load(x, 0), load(y, 0), load(x, k), load(y, k));
+    if (p0 | q0 | p1 | q1) & HIGH != 0 {
+        return None;
+    }
+    Some(lower8(p0) == lower8(q0) && lower8(p1) == lower8(q1))
 }
 
 /// The length of the longest common prefix of `x` and `y` ignoring ASCII case, compared
@@ -126,10 +153,14 @@ fn contains(s: &str, needle: &str, case_exact: bool) -> bool {
     match (case_exact, ascii(s, needle)) {
         (true, _) => s.contains(needle),
         (false, true) => {
-            needle.is_empty()
-                || s.as_bytes()
-                    .windows(needle.len())
-                    .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+            // Only windows starting with the needle's first byte (either case) are compared.
+            let Some((&first, rest)) = needle.as_bytes().split_first() else {
+                return true;
+            };
+            let first = first.to_ascii_lowercase();
+            s.as_bytes()
+                .windows(needle.len())
+                .any(|w| w[0].to_ascii_lowercase() == first && w[1..].eq_ignore_ascii_case(rest))
         }
         (false, false) => s
             .char_indices()
@@ -150,7 +181,28 @@ fn is_prefix(mut prefix: impl Iterator<Item = char>, mut s: impl Iterator<Item =
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        /// Short ASCII strings, with the bytes around the letters (`@[`{`) and both cases.
+        #[test]
+        fn short_ascii_eq_is_ascii_case_folding(
+            a in "[@-\\`-|aAzZ]{4,16}",
+            flips in prop::collection::vec(any::<bool>(), 16),
+            change in prop::option::of((0usize..16, "[@-\\`-|]")),
+        ) {
+            let mut b: String = a.chars().zip(&flips).map(|(c, &f)| match f {
+                true => c.to_ascii_uppercase(),
+                false => c.to_ascii_lowercase(),
+            }).collect();
+            if let Some((i, c)) = change.filter(|(i, _)| *i < b.len()) {
+                b.replace_range(i..=i, &c);
+            }
+            prop_assert_eq!(eq(&a, &b, false), a.eq_ignore_ascii_case(&b), "{} {}", a, b);
+        }
+    }
 
     #[test]
     fn case_insensitive_beyond_ascii() {
@@ -159,7 +211,10 @@ mod tests {
         assert!(starts_with("Élodie", "éL", false));
         assert!(ends_with("straße", "SSE", false) || ends_with("straße", "ße", false));
         assert!(contains("Ünïcödé", "ÏCÖ", false));
-        assert!(contains("abc", "", false));
+        assert!(contains("abc", "", false) && contains("", "", false));
+        assert!(contains("bjensen@EXAMPLE.com", "example.COM", false));
+        assert!(contains("Bj", "b", false) && !contains("bj", "jb", false));
+        assert!(!contains("bjensen@example.org", "example.com", false));
         assert!(!contains("ab", "abc", false));
         assert_eq!(cmp("Zebra", "apple", false), Ordering::Greater);
         assert_eq!(cmp("Zebra", "apple", true), Ordering::Less);
@@ -172,6 +227,11 @@ mod tests {
         let id = "2819C223-7F76-453A-919D-413861904646";
         assert!(eq(id, &id.to_lowercase(), false) && !eq(id, &id.replace('6', "7"), false));
         assert!(eq("ABCDEFGH\u{212A}", "abcdefghk", false));
+        assert!(eq("bjensen", "BJensen", false) && !eq("bjensen", "bjensem", false));
+        assert!(eq("Employee", "employee", false) && !eq("Employee", "Employer", false));
+        assert!(eq("x@example.com", "X@EXAMPLE.COM", false));
+        assert!(!eq("x@example.con", "X@EXAMPLE.COM", false) && !eq("a@b[", "a`b{", false));
+        assert!(eq("wörk", "WÖRK", false) && !eq("abcd", "abce", false));
         assert_eq!(ascii_fold_prefix(b"abcdefghijkl", b"ABCDEFGHIJKx"), 11);
         assert_eq!(ascii_fold_prefix(b"@[`{abcd", b"@[`{ABCD"), 8);
         assert_eq!(ascii_fold_prefix(b"@", b"`"), 0);

@@ -286,9 +286,17 @@ impl Query {
         I: IntoIterator,
         I::Item: Borrow<Value>,
     {
+        // The filter is bound once for all resources. A filter that does not bind fails on
+        // the first resource, as `matches` would; with no resource there is nothing to fail.
+        let bound = self.filter.as_ref().map(|f| f.bind(schemas)).transpose();
         let mut matches = Vec::new();
         for r in resources {
-            if self.matches(r.borrow(), schemas)? {
+            let keep = match &bound {
+                Ok(Some(f)) => f.matches(r.borrow()),
+                Ok(None) => true,
+                Err(e) => return Err(e.clone()),
+            };
+            if keep {
                 matches.push(r);
             }
         }

@@ -382,9 +382,13 @@ pub fn is_unassigned(v: &serde_json::Value) -> bool {
 }
 
 /// Case-insensitive lookup by name: a linear scan, since schemas hold a few dozen attributes and
-/// this allocates nothing.
+/// this allocates nothing. Names are mostly written as defined, so an exact pass (lengths, then
+/// bytes) comes first; folding case byte by byte is for the names it misses.
 fn find<'a>(attributes: &'a [Attribute], name: &str) -> Option<&'a Attribute> {
-    attributes
-        .iter()
-        .find(|a| a.name.eq_ignore_ascii_case(name))
+    let exact = attributes.iter().find(|a| a.name == name);
+    exact.or_else(|| {
+        attributes
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+    })
 }

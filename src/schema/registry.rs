@@ -36,6 +36,9 @@ use crate::error::ScimError;
 #[derive(Debug, Clone)]
 pub struct SchemaRegistry {
     schemas: Vec<Schema>,
+    /// [`is_extension`](Self::is_extension) of each schema, kept up to date by the two
+    /// registration methods: resolving a path then costs no URN comparison.
+    extension: Vec<bool>,
     resource_types: Vec<ResourceTypeEntry>,
 }
 
@@ -80,6 +83,7 @@ impl SchemaRegistry {
     pub fn new() -> Self {
         Self {
             schemas: Vec::new(),
+            extension: Vec::new(),
             resource_types: Vec::new(),
         }
     }
@@ -99,6 +103,16 @@ impl SchemaRegistry {
             Some(existing) => *existing = schema,
             None => self.schemas.push(schema),
         }
+        self.refresh_extensions();
+    }
+
+    fn refresh_extensions(&mut self) {
+        let flags = self
+            .schemas
+            .iter()
+            .map(|s| self.is_extension(s.id()))
+            .collect();
+        self.extension = flags;
     }
 
     /// Adds the schemas in a `/Schemas` response: one schema representation, an array of them,
@@ -148,6 +162,7 @@ impl SchemaRegistry {
             Some(existing) => *existing = entry,
             None => self.resource_types.push(entry),
         }
+        self.refresh_extensions();
     }
 
     /// The schema with this URN, ignoring ASCII case.
@@ -219,8 +234,11 @@ impl SchemaRegistry {
     ) -> Option<Resolved<'_>> {
         let (schema, extension, attribute) = match urn {
             Some(urn) => {
-                let schema = self.schema(urn)?;
-                let extension = self.is_extension(schema.id());
+                let (schema, &extension) = self
+                    .schemas
+                    .iter()
+                    .zip(&self.extension)
+                    .find(|(s, _)| s.id.eq_ignore_ascii_case(urn))?;
                 match schema.attribute(name) {
                     Some(a) => (Some(schema), extension, a),
                     None if !extension => (None, false, COMMON.attribute(name)?),
@@ -229,12 +247,14 @@ impl SchemaRegistry {
             }
             None => match COMMON.attribute(name) {
                 Some(a) => (None, false, a),
-                // The attribute first: `is_extension` scans the resource types, so it runs only
-                // for the schemas that define the name.
-                None => self.schemas.iter().find_map(|s| {
-                    let a = s.attribute(name)?;
-                    (!self.is_extension(s.id())).then_some((Some(s), false, a))
-                })?,
+                // Extension attributes need their URN (RFC 7644 §3.10).
+                None => self
+                    .schemas
+                    .iter()
+                    .zip(&self.extension)
+                    .find_map(|(s, &ext)| {
+                        Some((Some(s), false, (!ext).then_some(s)?.attribute(name)?))
+                    })?,
             },
         };
         let sub_attribute = match sub {

@@ -1,0 +1,331 @@
+//! Bind once, evaluate many: a [`Filter`] resolved against the schemas ahead of time.
+//!
+//! [`Filter::matches`] looks every path up in the registry and reads every literal on each
+//! call. A query tests one filter against many resources, so [`Filter::bind`] does that work
+//! once: paths resolved to their definitions and to where their values sit, `caseExact` and
+//! types known, dateTime literals parsed, every comparison type-checked. What is left per
+//! resource is reading the values and comparing, with no allocation.
+
+use serde_json::Value;
+
+use super::error::type_error;
+use super::eval::{
+    Eval, How, chain_operands, elements_of, get, get_in, holds_objects, is_null_test, present,
+};
+use super::{CompValue, CompareOp, Filter};
+use crate::error::ScimError;
+use crate::path::AttrPath;
+use crate::schema::{AttrType, Attribute, Resolved, SchemaRegistry};
+
+/// A filter bound to a [`SchemaRegistry`] (or to the parent attribute of a valuePath), ready to
+/// be tested against many resources. Made by [`Filter::bind`] or [`Filter::bind_element`].
+///
+/// [`matches`](Self::matches) answers exactly as [`Filter::matches`] (or
+/// [`Filter::matches_element`]) does. Binding reports the type errors those would report, so
+/// a bound filter cannot fail.
+///
+/// ```
+/// use scimkit::{Filter, SchemaRegistry};
+/// use serde_json::json;
+///
+/// let schemas = SchemaRegistry::default();
+/// let f: Filter = r#"meta.lastModified ge "2011-05-13T04:42:34Z" and emails[type eq "work"]"#.parse()?;
+/// let bound = f.bind(&schemas)?;
+/// let users = [
+///     json!({"meta": {"lastModified": "2012-01-01T00:00:00Z"}, "emails": [{"type": "Work"}]}),
+///     json!({"meta": {"lastModified": "2010-01-01T00:00:00Z"}, "emails": [{"type": "work"}]}),
+/// ];
+/// let hits: Vec<bool> = users.iter().map(|u| bound.matches(u)).collect();
+/// assert_eq!(hits, [true, false]);
+///
+/// // A filter the schemas reject fails to bind, with the error `matches` would give.
+/// let bad: Filter = "active gt true".parse()?;
+/// assert_eq!(bad.bind(&schemas).unwrap_err().status, 400);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct BoundFilter<'a> {
+    root: Node<'a>,
+}
+
+/// A bound filter node. `and`/`or` chains are flattened into one list of operands, so
+/// evaluation recurses only as deep as the filter nests parentheses, `not` and `[…]`.
+#[derive(Debug)]
+enum Node<'a> {
+    All(Box<[Self]>),
+    Any(Box<[Self]>),
+    Not(Box<Self>),
+    Present(Site<'a>),
+    /// `eq null` (`ne: false`) or `ne null`: unassigned, or not (RFC 7643 §2.5).
+    Null {
+        site: Site<'a>,
+        ne: bool,
+    },
+    Compare {
+        site: Site<'a>,
+        how: How,
+        op: CompareOp,
+        comp: &'a CompValue,
+    },
+    ValuePath {
+        site: Site<'a>,
+        inner: Box<Self>,
+    },
+}
+
+/// Everything about locating a path that does not depend on the data: its definitions and
+/// where its value sits. [`Filter::matches`] works it out per evaluation; a bound filter once.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Site<'a> {
+    /// The top-level attribute's definition.
+    pub(super) attr: Option<&'a Attribute>,
+    /// The definition compared against.
+    pub(super) leaf: Option<&'a Attribute>,
+    /// The object holding the attribute.
+    scope: Scope<'a>,
+    /// The attribute's name as defined (looked up first), and as written.
+    key: &'a str,
+    name: &'a str,
+    /// The sub-attribute to read in each element.
+    sub: Option<&'a str>,
+    /// A comparison on an attribute without definition: when the data holds objects, their
+    /// `value`s are compared.
+    value_of_objects: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Scope<'a> {
+    /// The resource itself.
+    Root,
+    /// The resource's member of this name: an extension's URN (or a URN no schema has).
+    Member(&'a str),
+    /// One element of a multi-valued attribute; a scalar element is its own `value`.
+    Element,
+}
+
+impl<'a> Site<'a> {
+    /// The attribute's value in `data` (a resource, or an element in element scope).
+    pub(super) fn value<'v>(&self, data: &'v Value) -> Option<&'v Value> {
+        let container = match self.scope {
+            Scope::Root => data,
+            Scope::Member(key) => get(Some(data), key, key)?,
+            Scope::Element if !data.is_object() => {
+                return self.name.eq_ignore_ascii_case("value").then_some(data);
+            }
+            Scope::Element => data,
+        };
+        get_in(container.as_object()?, self.key, self.name)
+    }
+
+    /// The sub-attribute the path names.
+    pub(super) fn sub(&self) -> Option<&'a str> {
+        self.sub
+    }
+
+    /// The value and the sub-attribute to read in it.
+    pub(super) fn read<'v>(&self, data: &'v Value) -> (Option<&'v Value>, Option<&'a str>) {
+        let value = self.value(data);
+        let sub = match self.value_of_objects && value.is_some_and(holds_objects) {
+            true => Some("value"),
+            false => self.sub,
+        };
+        (value, sub)
+    }
+}
+
+impl<'s> Eval<'s> {
+    /// Finds the definitions of `path` and where its value sits. With `for_compare`, a complex
+    /// attribute named without sub-attribute stands for its `value` sub-attribute.
+    pub(super) fn site<'a>(
+        self,
+        path: &'a AttrPath,
+        for_compare: bool,
+    ) -> Result<Site<'a>, ScimError>
+    where
+        's: 'a,
+    {
+        let (name, sub) = (path.name(), path.sub_attribute());
+        let (attr, leaf, scope) = match self {
+            Eval::Element(parent) => {
+                let attr = parent.and_then(|p| p.sub_attribute(name));
+                (attr, attr, Scope::Element)
+            }
+            Eval::Resource(schemas) => {
+                let resolved = schemas.resolve_parts(path.urn(), name, sub).or_else(|| {
+                    schemas
+                        .resolve_parts(path.urn(), name, None)
+                        .filter(|_| sub.is_some())
+                });
+                let scope = match (resolved, path.urn()) {
+                    // An extension always has its schema (`resolve_parts` finds it by URN).
+                    (
+                        Some(Resolved {
+                            extension: true,
+                            schema: Some(s),
+                            ..
+                        }),
+                        _,
+                    ) => Scope::Member(s.id()),
+                    (Some(_), _) | (None, None) => Scope::Root,
+                    // An extension's attributes live under its URN, known or not (RFC 7643 §3.3).
+                    (None, Some(urn))
+                        if schemas.schema(urn).is_some() && !schemas.is_extension(urn) =>
+                    {
+                        Scope::Root
+                    }
+                    (None, Some(urn)) => Scope::Member(urn),
+                };
+                let attr = resolved.map(|r| r.attribute);
+                let leaf = resolved.and_then(|r| match sub {
+                    Some(_) => r.sub_attribute,
+                    None => Some(r.attribute),
+                });
+                (attr, leaf, scope)
+            }
+        };
+        let mut site = Site {
+            attr,
+            leaf,
+            scope,
+            key: attr.map_or(name, Attribute::name),
+            name,
+            sub,
+            value_of_objects: false,
+        };
+        if for_compare && sub.is_none() && leaf.is_none_or(|a| a.kind() == AttrType::Complex) {
+            let value_def = leaf.and_then(|a| a.sub_attribute("value"));
+            match leaf {
+                Some(_) if value_def.is_none() => {
+                    return Err(type_error(format_args!(
+                        "`{}` is complex: compare one of its sub-attributes",
+                        crate::model::truncate(path.as_str())
+                    )));
+                }
+                Some(_) => (site.leaf, site.sub) = (value_def, Some("value")),
+                None => site.value_of_objects = true,
+            }
+        }
+        Ok(site)
+    }
+}
+
+impl Filter {
+    /// Binds this filter to `schemas` for evaluating many resources: the work
+    /// [`matches`](Self::matches) repeats on every call (path lookups, literal parsing, type
+    /// checks) is done here once. Fails with the `400 invalidFilter` that `matches` would
+    /// return for any resource.
+    ///
+    /// ```
+    /// use scimkit::{Filter, SchemaRegistry};
+    /// use serde_json::json;
+    ///
+    /// let schemas = SchemaRegistry::default();
+    /// let f: Filter = r#"userName sw "bj""#.parse()?;
+    /// let bound = f.bind(&schemas)?;
+    /// assert!(bound.matches(&json!({"userName": "BJensen"})));
+    /// assert!(!bound.matches(&json!({"userName": "jsmith"})));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn bind<'a>(&'a self, schemas: &'a SchemaRegistry) -> Result<BoundFilter<'a>, ScimError> {
+        Ok(BoundFilter {
+            root: bind(Eval::Resource(schemas), self)?,
+        })
+    }
+
+    /// Binds this filter as a valuePath's inner filter on elements of `parent` (see
+    /// [`matches_element`](Self::matches_element)).
+    ///
+    /// ```
+    /// use scimkit::{Filter, SchemaRegistry};
+    /// use serde_json::json;
+    ///
+    /// let schemas = SchemaRegistry::default();
+    /// let f: Filter = r#"type eq "work" and primary eq true"#.parse()?;
+    /// let bound = f.bind_element(schemas.attribute("emails"))?;
+    /// assert!(bound.matches(&json!({"type": "WORK", "primary": true})));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn bind_element<'a>(
+        &'a self,
+        parent: Option<&'a Attribute>,
+    ) -> Result<BoundFilter<'a>, ScimError> {
+        Ok(BoundFilter {
+            root: bind(Eval::Element(parent), self)?,
+        })
+    }
+}
+
+impl BoundFilter<'_> {
+    /// Whether `resource` (an element, for [`Filter::bind_element`]) matches the filter.
+    pub fn matches(&self, resource: &Value) -> bool {
+        self.root.eval(resource)
+    }
+}
+
+/// Binds `f` in scope `at`. Operands are bound in the order [`Filter::matches`] checks them
+/// (left to right), so the first error is the one it reports.
+fn bind<'a>(at: Eval<'a>, f: &'a Filter) -> Result<Node<'a>, ScimError> {
+    Ok(match f {
+        Filter::And(..) | Filter::Or(..) => {
+            let is_and = matches!(f, Filter::And(..));
+            let mut operands = Vec::new();
+            chain_operands(f, is_and, |operand| {
+                operands.push(bind(at, operand)?);
+                Ok(())
+            })?;
+            match is_and {
+                true => Node::All(operands.into()),
+                false => Node::Any(operands.into()),
+            }
+        }
+        Filter::Not(inner) => Node::Not(Box::new(bind(at, inner)?)),
+        Filter::Present(path) => Node::Present(at.site(path, false)?),
+        Filter::Compare(path, op, comp) if is_null_test(*op, comp) => Node::Null {
+            site: at.site(path, false)?,
+            ne: *op == CompareOp::Ne,
+        },
+        Filter::Compare(path, op, comp) => {
+            let site = at.site(path, true)?;
+            Node::Compare {
+                how: How::new(path, site.leaf, *op, comp)?,
+                site,
+                op: *op,
+                comp,
+            }
+        }
+        Filter::ValuePath(path, inner) => {
+            let site = at.site(path, false)?;
+            Node::ValuePath {
+                inner: Box::new(bind(Eval::Element(site.attr), inner)?),
+                site,
+            }
+        }
+    })
+}
+
+impl Node<'_> {
+    fn eval(&self, data: &Value) -> bool {
+        match self {
+            Self::All(operands) => operands.iter().all(|n| n.eval(data)),
+            Self::Any(operands) => operands.iter().any(|n| n.eval(data)),
+            Self::Not(inner) => !inner.eval(data),
+            Self::Present(site) => present(site.value(data), site.sub()),
+            Self::Null { site, ne } => {
+                let (value, sub) = site.read(data);
+                present(value, sub) == *ne
+            }
+            Self::Compare {
+                site,
+                how,
+                op,
+                comp,
+            } => {
+                let (value, sub) = site.read(data);
+                how.holds(value, sub, *op, comp)
+            }
+            Self::ValuePath { site, inner } => elements_of(site.value(data))
+                .iter()
+                .any(|item| inner.eval(item)),
+        }
+    }
+}
