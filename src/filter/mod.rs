@@ -231,12 +231,23 @@ impl Filter {
         FilterParser::new().compat(*compat).parse(input)
     }
 
-    /// This node's children.
-    fn children_mut(&mut self) -> [Option<&mut Self>; 2] {
-        match self {
-            Self::And(a, b) | Self::Or(a, b) => [Some(a), Some(b)],
-            Self::Not(a) | Self::ValuePath(_, a) => [Some(a), None],
-            Self::Present(_) | Self::Compare(..) => [None, None],
+    /// Moves this node's children that have children of their own onto `stack`, leaving
+    /// placeholders: what [`Drop`] does at each node instead of recursing.
+    /// What [`Drop`] leaves where it detached a subtree.
+    const PLACEHOLDER: Self = Self::Present(AttrPath::PLACEHOLDER);
+
+    #[inline]
+    fn detach_inner(&mut self, stack: &mut Vec<Self>) {
+        let (a, b) = match self {
+            Self::And(a, b) | Self::Or(a, b) => (a, Some(b)),
+            Self::Not(a) | Self::ValuePath(_, a) => (a, None),
+            Self::Present(_) | Self::Compare(..) => return,
+        };
+        if !a.is_leaf() {
+            stack.push(std::mem::replace(&mut **a, Self::PLACEHOLDER));
+        }
+        if let Some(b) = b.filter(|b| !b.is_leaf()) {
+            stack.push(std::mem::replace(&mut **b, Self::PLACEHOLDER));
         }
     }
 
@@ -254,23 +265,16 @@ impl FromStr for Filter {
 }
 
 impl Drop for Filter {
-    /// Moves grandchildren onto a heap stack, so no tree shape can overflow the call stack.
+    /// Moves grandchildren onto a heap stack, so no tree shape can overflow the call stack. A
+    /// leaf, or a node whose children are leaves, allocates nothing here.
     fn drop(&mut self) {
-        let deep = |f: &mut Self| f.children_mut().into_iter().flatten().any(|c| !c.is_leaf());
-        if !deep(self) {
+        if self.is_leaf() {
             return;
         }
         let mut stack = Vec::new();
-        let take = |f: &mut Self, stack: &mut Vec<Self>| {
-            for c in f.children_mut().into_iter().flatten() {
-                if !c.is_leaf() {
-                    stack.push(std::mem::replace(c, Self::Present(AttrPath::placeholder())));
-                }
-            }
-        };
-        take(self, &mut stack);
+        self.detach_inner(&mut stack);
         while let Some(mut f) = stack.pop() {
-            take(&mut f, &mut stack);
+            f.detach_inner(&mut stack);
         }
     }
 }

@@ -10,10 +10,6 @@
 //! Precedence is `not` > `and` > `or`; chains fold to the left, iteratively, so only `(`,
 //! `not (` and `[` recurse, each bounded by the depth limit.
 
-use nom::Parser;
-use nom::character::complete::{char, digit1, one_of};
-use nom::combinator::{opt, recognize, verify};
-
 use super::{CompValue, CompareOp, Filter};
 use crate::filter::ErrorKind;
 use crate::path::AttrPath;
@@ -83,24 +79,29 @@ impl Grammar {
         }
     }
 
+    /// `FILTER` as factors joined by `and` and `or`, in one loop: `and` binds tighter, and both
+    /// fold to the left. The `or` operands built so far stay boxed, so the loop moves pointers.
     fn or_expr<'a>(&mut self, i: &'a str, depth: u32, ctx: Ctx) -> PResult<'a, Filter> {
-        let (mut i, mut acc) = self.and_expr(i, depth, ctx)?;
-        while let Some(rest) = keyword(i, "or") {
-            let (rest, rhs) = self.and_expr(rest, depth, ctx)?;
-            acc = Filter::Or(Box::new(acc), Box::new(rhs));
-            i = rest;
-        }
-        Ok((i, acc))
-    }
-
-    fn and_expr<'a>(&mut self, i: &'a str, depth: u32, ctx: Ctx) -> PResult<'a, Filter> {
-        let (mut i, mut acc) = self.factor(i, depth, ctx)?;
-        while let Some(rest) = keyword(i, "and") {
+        let (mut i, mut term) = self.factor(i, depth, ctx)?;
+        let mut ors: Option<Box<Filter>> = None;
+        while let Some((word, rest)) = logical(i) {
             let (rest, rhs) = self.factor(rest, depth, ctx)?;
-            acc = Filter::And(Box::new(acc), Box::new(rhs));
             i = rest;
+            match word {
+                Logical::And => term = Filter::And(Box::new(term), Box::new(rhs)),
+                Logical::Or => {
+                    let done = std::mem::replace(&mut term, rhs);
+                    ors = Some(Box::new(match ors {
+                        None => done,
+                        Some(left) => Filter::Or(left, Box::new(done)),
+                    }));
+                }
+            }
         }
-        Ok((i, acc))
+        match ors {
+            None => Ok((i, term)),
+            Some(left) => Ok((i, Filter::Or(left, Box::new(term)))),
+        }
     }
 
     /// `"(" FILTER ")"`, `"not" "(" FILTER ")"`, or an attribute expression.
@@ -139,8 +140,7 @@ impl Grammar {
             return Err(PErr::token(ErrorKind::TooManyTerms, i));
         }
         let (rest, path) = attr_path(i)?;
-        let plain = path.urn().is_none() && path.sub_attribute().is_none();
-        if ctx == Ctx::ValuePath && !plain {
+        if ctx == Ctx::ValuePath && !path.is_plain() {
             return Err(PErr::at(ErrorKind::UnexpectedSubAttribute, i, path.len()));
         }
         if rest.starts_with('[') {
@@ -199,7 +199,8 @@ impl Grammar {
         if !is_attr_name(name) {
             return Err(PErr::token(ErrorKind::ExpectedSubAttribute, after_dot));
         }
-        let sub = AttrPath::from_raw(name, 0, 0);
+        let sub = AttrPath::from_raw(name, 0, 0)
+            .ok_or_else(|| PErr::at(ErrorKind::TooLong, after_dot, name_len))?;
         let (rest, cond) = self.condition(&after_dot[name_len..], sub)?;
         let inner = Filter::And(Box::new(f), Box::new(cond));
         Ok((rest, Filter::ValuePath(path, Box::new(inner))))
@@ -210,16 +211,33 @@ fn is_not(path: &AttrPath) -> bool {
     path.as_str().eq_ignore_ascii_case("not")
 }
 
-/// A keyword (`and`, `or`) after optional whitespace, ending at a word boundary.
-fn keyword<'a>(i: &'a str, word: &str) -> Option<&'a str> {
+/// The two logical operators of `logExp`.
+#[derive(Clone, Copy)]
+enum Logical {
+    And,
+    Or,
+}
+
+/// `SP ("and" / "or")` after optional whitespace, any case, ending at a word boundary; one
+/// look at the first letter picks which.
+fn logical(i: &str) -> Option<(Logical, &str)> {
     let i = ws(i);
-    let head = i.get(..word.len())?;
-    let rest = &i[word.len()..];
+    let (word, len) = match i.as_bytes().first()? {
+        b'a' | b'A' => (Logical::And, 3),
+        b'o' | b'O' => (Logical::Or, 2),
+        _ => return None,
+    };
+    let head = i.get(..len)?;
+    let rest = &i[len..];
     let boundary = rest
         .bytes()
         .next()
         .is_none_or(|b| !is_name_char(b) && b != b'.');
-    (head.eq_ignore_ascii_case(word) && boundary).then_some(rest)
+    let text = match word {
+        Logical::And => "and",
+        Logical::Or => "or",
+    };
+    (head.eq_ignore_ascii_case(text) && boundary).then_some((word, rest))
 }
 
 /// `not` followed by optional whitespace and `(`: returns the input after the `(`.
@@ -304,13 +322,34 @@ fn comp_value(i: &str) -> PResult<'_, CompValue> {
 }
 
 /// A JSON number: `[ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ("e" / "E") [ "+" / "-" ] 1*DIGIT ]`.
+/// A fraction or exponent without digits is left unread (so `1.` fails where it stops).
 fn number(i: &str) -> PResult<'_, CompValue> {
-    let int = verify(digit1, |d: &str| d == "0" || !d.starts_with('0'));
-    let frac = (char('.'), digit1);
-    let exp = (one_of("eE"), opt(one_of("+-")), digit1);
-    let lexeme = recognize((opt(char('-')), int, opt(frac), opt(exp))).parse(i);
+    let b = i.as_bytes();
+    let digits = |from: usize| {
+        b.get(from..)
+            .map_or(0, |d| d.iter().take_while(|c| c.is_ascii_digit()).count())
+    };
     let invalid = || PErr::token(ErrorKind::InvalidNumber, i);
-    let (rest, text): (&str, &str) = lexeme.map_err(|_: nom::Err<PErr>| invalid())?;
+    let mut end = usize::from(b.first() == Some(&b'-'));
+    match digits(end) {
+        0 => return Err(invalid()),
+        n if n > 1 && b[end] == b'0' => return Err(invalid()),
+        n => end += n,
+    }
+    if b.get(end) == Some(&b'.') {
+        match digits(end + 1) {
+            0 => {}
+            n => end += 1 + n,
+        }
+    }
+    if matches!(b.get(end), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(b.get(end + 1), Some(b'+' | b'-')));
+        match digits(end + 1 + sign) {
+            0 => {}
+            n => end += 1 + sign + n,
+        }
+    }
+    let (text, rest) = i.split_at(end);
     let n = super::lex::number(text).ok_or_else(invalid)?;
     Ok((rest, CompValue::Number(n)))
 }

@@ -151,7 +151,9 @@ pub(crate) fn attr_path(i: &str) -> PResult<'_, AttrPath> {
     if !is_attr_name(name) {
         return Err(invalid());
     }
-    Ok((rest, AttrPath::from_raw(token, name_start, sub_start)))
+    let path = AttrPath::from_raw(token, name_start, sub_start)
+        .ok_or_else(|| PErr::at(ErrorKind::TooLong, i, token.len()))?;
+    Ok((rest, path))
 }
 
 /// `urn:` NID `:` NSS, with neither empty (RFC 8141, as far as a path can tell).
@@ -202,5 +204,8 @@ fn patch_path(input: &str) -> Result<super::PatchPath, PErr> {
         None if rest.is_empty() => None,
         None => return Err(PErr::token(ErrorKind::ExpectedEnd, rest)),
     };
-    Ok(super::PatchPath::new(attr.with_sub(sub), Some(filter)))
+    let attr = attr
+        .with_sub(sub)
+        .ok_or_else(|| PErr::at(ErrorKind::TooLong, input, input.len()))?;
+    Ok(super::PatchPath::new(attr, Some(filter)))
 }
