@@ -231,23 +231,36 @@ impl Filter {
         FilterParser::new().compat(*compat).parse(input)
     }
 
-    /// Moves this node's children that have children of their own onto `stack`, leaving
-    /// placeholders: what [`Drop`] does at each node instead of recursing.
     /// What [`Drop`] leaves where it detached a subtree.
     const PLACEHOLDER: Self = Self::Present(AttrPath::PLACEHOLDER);
 
+    /// This node's children that have children of their own: the subtrees a drop detaches.
     #[inline]
-    fn detach_inner(&mut self, stack: &mut Vec<Self>) {
-        let (a, b) = match self {
-            Self::And(a, b) | Self::Or(a, b) => (a, Some(b)),
-            Self::Not(a) | Self::ValuePath(_, a) => (a, None),
-            Self::Present(_) | Self::Compare(..) => return,
-        };
-        if !a.is_leaf() {
-            stack.push(std::mem::replace(&mut **a, Self::PLACEHOLDER));
+    fn inner_children(&mut self) -> [Option<&mut Self>; 2] {
+        fn inner(c: &mut Filter) -> Option<&mut Filter> {
+            (!c.is_leaf()).then_some(c)
         }
-        if let Some(b) = b.filter(|b| !b.is_leaf()) {
-            stack.push(std::mem::replace(&mut **b, Self::PLACEHOLDER));
+        match self {
+            Self::And(a, b) | Self::Or(a, b) => [inner(a), inner(b)],
+            Self::Not(a) | Self::ValuePath(_, a) => [inner(a), None],
+            Self::Present(_) | Self::Compare(..) => [None, None],
+        }
+    }
+
+    /// The drop of a node with grandchildren: they move onto a heap stack, so no tree shape
+    /// can overflow the call stack.
+    #[cold]
+    fn drop_deep(&mut self) {
+        let mut stack = Vec::new();
+        let mut node = Some(self);
+        let mut owned;
+        while let Some(f) = node {
+            for c in f.inner_children().into_iter().flatten() {
+                stack.push(std::mem::replace(c, Self::PLACEHOLDER));
+            }
+            // The node is dropped (its children are leaves now) when `owned` is replaced.
+            owned = stack.pop();
+            node = owned.as_mut();
         }
     }
 
@@ -265,16 +278,12 @@ impl FromStr for Filter {
 }
 
 impl Drop for Filter {
-    /// Moves grandchildren onto a heap stack, so no tree shape can overflow the call stack. A
-    /// leaf, or a node whose children are leaves, allocates nothing here.
+    /// Leaves, and nodes whose children are leaves, drop as usual; deeper nodes go through
+    /// [`Filter::drop_deep`], which does not recurse.
+    #[inline]
     fn drop(&mut self) {
-        if self.is_leaf() {
-            return;
-        }
-        let mut stack = Vec::new();
-        self.detach_inner(&mut stack);
-        while let Some(mut f) = stack.pop() {
-            f.detach_inner(&mut stack);
+        if self.inner_children().iter().any(Option::is_some) {
+            self.drop_deep();
         }
     }
 }

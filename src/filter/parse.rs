@@ -80,27 +80,34 @@ impl Grammar {
     }
 
     /// `FILTER` as factors joined by `and` and `or`, in one loop: `and` binds tighter, and both
-    /// fold to the left. The `or` operands built so far stay boxed, so the loop moves pointers.
-    fn or_expr<'a>(&mut self, i: &'a str, depth: u32, ctx: Ctx) -> PResult<'a, Filter> {
-        let (mut i, mut term) = self.factor(i, depth, ctx)?;
+    /// fold to the left. The operands built so far stay boxed, so the loop moves pointers, and
+    /// `factor` has one call site.
+    fn or_expr<'a>(&mut self, mut i: &'a str, depth: u32, ctx: Ctx) -> PResult<'a, Filter> {
         let mut ors: Option<Box<Filter>> = None;
-        while let Some((word, rest)) = logical(i) {
-            let (rest, rhs) = self.factor(rest, depth, ctx)?;
-            i = rest;
+        let mut ands: Option<Box<Filter>> = None;
+        loop {
+            let (rest, f) = self.factor(i, depth, ctx)?;
+            let term = match ands.take() {
+                None => f,
+                Some(left) => Filter::And(left, Box::new(f)),
+            };
+            let Some((word, after)) = logical(rest) else {
+                let f = match ors {
+                    None => term,
+                    Some(left) => Filter::Or(left, Box::new(term)),
+                };
+                return Ok((rest, f));
+            };
             match word {
-                Logical::And => term = Filter::And(Box::new(term), Box::new(rhs)),
+                Logical::And => ands = Some(Box::new(term)),
                 Logical::Or => {
-                    let done = std::mem::replace(&mut term, rhs);
-                    ors = Some(Box::new(match ors {
-                        None => done,
-                        Some(left) => Filter::Or(left, Box::new(done)),
+                    ors = Some(Box::new(match ors.take() {
+                        None => term,
+                        Some(left) => Filter::Or(left, Box::new(term)),
                     }));
                 }
             }
-        }
-        match ors {
-            None => Ok((i, term)),
-            Some(left) => Ok((i, Filter::Or(left, Box::new(term)))),
+            i = after;
         }
     }
 
@@ -252,12 +259,9 @@ fn keyword_open_paren<'a>(i: &'a str, word: &str) -> Option<&'a str> {
 /// `SP compareOp` (`Some`) or `SP "pr"` (`None`), any case.
 fn operator(i: &str) -> PResult<'_, Option<CompareOp>> {
     let word = ws(i);
-    if word.len() == i.len() {
-        return Err(PErr::token(ErrorKind::ExpectedOperator, i));
-    }
-    let len = word.bytes().take_while(u8::is_ascii_alphabetic).count();
     let op = match word.as_bytes() {
-        [a, b, ..] if len == 2 => match [a.to_ascii_lowercase(), b.to_ascii_lowercase()] {
+        // `| 0x20` lowercases ASCII letters, and maps no other byte onto a lowercase letter.
+        [a, b, ..] if word.len() < i.len() => match [a | 0x20, b | 0x20] {
             [b'p', b'r'] => Some(None),
             [b'e', b'q'] => Some(Some(CompareOp::Eq)),
             [b'n', b'e'] => Some(Some(CompareOp::Ne)),
@@ -275,11 +279,9 @@ fn operator(i: &str) -> PResult<'_, Option<CompareOp>> {
     // RFC 7644's own examples print `members[value eq"2819c223…"]` (§3.5.2.2, §3.5.2.3): a
     // quoted value may follow a comparison operator without the SP, since it cannot be part of
     // the operator. `pr` takes no value, so `pr"x"` stays an error.
-    let quote_ok = matches!(op, Some(Some(_)));
-    match op {
-        Some(op)
-            if !word[2..]
-                .starts_with(|c: char| is_name_char(c as u8) || (c == '"' && !quote_ok)) =>
+    match (op, word.as_bytes().get(2)) {
+        (Some(op), next)
+            if !next.is_some_and(|&c| is_name_char(c) || (c == b'"' && op.is_none())) =>
         {
             Ok((&word[2..], op))
         }

@@ -78,6 +78,15 @@ impl AttrPath {
         sub_start: 0,
     };
 
+    /// A bare attribute name, already checked.
+    pub(crate) fn plain(name: &str) -> Self {
+        Self {
+            text: SmolStr::new(name),
+            name_start: 0,
+            sub_start: 0,
+        }
+    }
+
     /// A path from its text and the offsets [`parse::attr_path`] found; `None` for text past
     /// 4 GiB, whose offsets do not fit.
     pub(crate) fn from_raw(text: &str, name_start: usize, sub_start: usize) -> Option<Self> {

@@ -119,6 +119,20 @@ pub(crate) fn is_attr_name(s: &str) -> bool {
 /// `[URI ":"] ATTRNAME *1subAttr`. The URN is everything before the last `:` of the token
 /// (schema URNs hold `:` and `.`, attribute names hold neither).
 pub(crate) fn attr_path(i: &str) -> PResult<'_, AttrPath> {
+    // Most paths are a bare ATTRNAME: one scan of name characters settles them.
+    let bytes = i.as_bytes();
+    let len = bytes.iter().take_while(|&&b| is_name_char(b)).count();
+    if bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && !matches!(bytes.get(len), Some(b':' | b'.' | b'$'))
+    {
+        let (name, rest) = i.split_at(len);
+        return Ok((rest, AttrPath::plain(name)));
+    }
+    qualified_attr_path(i)
+}
+
+/// [`attr_path`] for a path with a URN, a sub-attribute or `$ref`.
+fn qualified_attr_path(i: &str) -> PResult<'_, AttrPath> {
     // One pass over the token, noting the last `:` and the first `.` after it.
     let bytes = i.as_bytes();
     let (mut end, mut colon, mut dot) = (0, None, None);
