@@ -279,7 +279,7 @@ impl FromStr for Filter {
 
 impl Drop for Filter {
     /// Leaves, and nodes whose children are leaves, drop as usual; deeper nodes go through
-    /// [`Filter::drop_deep`], which does not recurse.
+    /// `Filter::drop_deep`, which does not recurse.
     #[inline]
     fn drop(&mut self) {
         if self.inner_children().iter().any(Option::is_some) {

@@ -186,6 +186,11 @@ impl FromStr for AttrPath {
 /// [`PatchPath::attr`] is the attribute path: for `emails[type eq "work"].value` it is
 /// `emails.value`, with [`PatchPath::value_filter`] the filter `type eq "work"` that selects
 /// the elements of `emails`.
+///
+/// Parsing applies the filter's default limits: a path longer than
+/// [`DEFAULT_MAX_LEN`](crate::filter::DEFAULT_MAX_LEN) bytes is a
+/// [`TooLong`](ErrorKind::TooLong) error, and the filter in `[…]` has the default depth and
+/// term bounds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PatchPath {
     attr: AttrPath,

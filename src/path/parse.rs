@@ -8,8 +8,8 @@
 use nom::error::ParseError;
 
 use super::{AttrPath, PathError};
-use crate::filter::ErrorKind;
 use crate::filter::parse::Grammar;
+use crate::filter::{DEFAULT_MAX_LEN, ErrorKind};
 
 /// A parse failure: its kind, and where, as the length of the input remaining at its start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,12 +188,21 @@ pub(crate) fn parse_attr_path(input: &str) -> Result<AttrPath, PathError> {
     Ok(path)
 }
 
-/// RFC 7644 §3.5.2: `PATH = attrPath / valuePath [subAttr]`.
+/// RFC 7644 §3.5.2: `PATH = attrPath / valuePath [subAttr]`, within the filter's default
+/// limits ([`DEFAULT_MAX_LEN`] bytes, and the depth and term bounds inside `[…]`).
 pub(crate) fn parse_patch_path(input: &str) -> Result<super::PatchPath, PathError> {
     patch_path(input).map_err(|e| PathError::from_perr(e, input))
 }
 
 fn patch_path(input: &str) -> Result<super::PatchPath, PErr> {
+    // The filter's bounds: its length here, its depth and term count in `Grammar::default()`.
+    if let Some(past) = input.len().checked_sub(DEFAULT_MAX_LEN).filter(|&n| n > 0) {
+        return Err(PErr {
+            kind: ErrorKind::TooLong,
+            rest: past,
+            len: past,
+        });
+    }
     if input.trim().is_empty() {
         return Err(PErr::at(ErrorKind::Empty, input, input.len()));
     }
