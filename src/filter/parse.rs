@@ -49,6 +49,7 @@ impl Grammar {
     }
 
     /// A whole filter: the input must be consumed.
+    #[inline]
     pub(crate) fn filter(&mut self, input: &str) -> Result<Filter, PErr> {
         let i = ws(input);
         if i.is_empty() {

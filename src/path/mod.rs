@@ -81,7 +81,7 @@ impl AttrPath {
     /// A bare attribute name, already checked.
     pub(crate) fn plain(name: &str) -> Self {
         Self {
-            text: SmolStr::new(name),
+            text: inline_or_shared(name),
             name_start: 0,
             sub_start: 0,
         }
@@ -95,7 +95,7 @@ impl AttrPath {
         Some(Self {
             name_start: offset(name_start)?,
             sub_start: offset(sub_start)?,
-            text: SmolStr::new(text),
+            text: inline_or_shared(text),
         })
     }
 
@@ -158,6 +158,14 @@ impl AttrPath {
         };
         let text = format!("{base}.{sub}");
         Self::from_raw(&text, self.name_start as usize, base.len() + 1)
+    }
+}
+
+/// `SmolStr::new`, with the inline case copied in place rather than through `memcpy`.
+fn inline_or_shared(text: &str) -> SmolStr {
+    match text.len() <= SmolStr::INLINE_CAP {
+        true => SmolStr::new_inline(text),
+        false => SmolStr::new(text),
     }
 }
 

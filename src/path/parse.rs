@@ -95,12 +95,14 @@ pub(crate) static CLASS: [u8; 256] = {
 };
 
 /// `nameChar = "-" / "_" / DIGIT / ALPHA`.
+#[inline]
 pub(crate) fn is_name_char(b: u8) -> bool {
     CLASS[usize::from(b)] & NAME != 0
 }
 
 /// Skips optional whitespace: space, tab, CR, LF (nom's `multispace0` set). A byte loop:
 /// this runs between every two tokens.
+#[inline]
 pub(crate) fn ws(i: &str) -> &str {
     let n = i
         .bytes()
