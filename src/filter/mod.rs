@@ -247,20 +247,27 @@ impl Filter {
         }
     }
 
-    /// The drop of a node with grandchildren: they move onto a heap stack, so no tree shape
-    /// can overflow the call stack.
+    /// The drop of a node with grandchildren, without recursion: subtrees are moved out one at
+    /// a time and dropped once their own children are leaves. A chain (one inner child per
+    /// node) needs no stack; a second inner child waits on a heap stack.
     #[cold]
     fn drop_deep(&mut self) {
         let mut stack = Vec::new();
-        let mut node = Some(self);
-        let mut owned;
-        while let Some(f) = node {
-            for c in f.inner_children().into_iter().flatten() {
-                stack.push(std::mem::replace(c, Self::PLACEHOLDER));
+        let mut node = std::mem::replace(self, Self::PLACEHOLDER);
+        loop {
+            let next = match node.inner_children() {
+                [Some(a), Some(b)] => {
+                    stack.push(std::mem::replace(b, Self::PLACEHOLDER));
+                    Some(std::mem::replace(a, Self::PLACEHOLDER))
+                }
+                [Some(a), None] | [None, Some(a)] => Some(std::mem::replace(a, Self::PLACEHOLDER)),
+                [None, None] => stack.pop(),
+            };
+            // Assigning drops the previous node, whose children are leaves by now.
+            match next {
+                Some(next) => node = next,
+                None => return,
             }
-            // The node is dropped (its children are leaves now) when `owned` is replaced.
-            owned = stack.pop();
-            node = owned.as_mut();
         }
     }
 
