@@ -226,26 +226,18 @@ enum Logical {
     Or,
 }
 
-/// `SP ("and" / "or")` after optional whitespace, any case, ending at a word boundary; one
-/// look at the first letter picks which.
+/// `SP ("and" / "or")` after optional whitespace, any case, ending at a word boundary.
 fn logical(i: &str) -> Option<(Logical, &str)> {
     let i = ws(i);
-    let (word, len) = match i.as_bytes().first()? {
-        b'a' | b'A' => (Logical::And, 3),
-        b'o' | b'O' => (Logical::Or, 2),
+    let b = i.as_bytes();
+    // `| 0x20` lowercases ASCII letters, and maps no other byte onto a lowercase letter.
+    let (word, len) = match b {
+        [b'a' | b'A', y, z, ..] if [y | 0x20, z | 0x20] == *b"nd" => (Logical::And, 3),
+        [b'o' | b'O', y, ..] if y | 0x20 == b'r' => (Logical::Or, 2),
         _ => return None,
     };
-    let head = i.get(..len)?;
-    let rest = &i[len..];
-    let boundary = rest
-        .bytes()
-        .next()
-        .is_none_or(|b| !is_name_char(b) && b != b'.');
-    let text = match word {
-        Logical::And => "and",
-        Logical::Or => "or",
-    };
-    (head.eq_ignore_ascii_case(text) && boundary).then_some((word, rest))
+    let boundary = b.get(len).is_none_or(|&c| !is_name_char(c) && c != b'.');
+    boundary.then(|| (word, &i[len..]))
 }
 
 /// `not` followed by optional whitespace and `(`: returns the input after the `(`.
