@@ -110,7 +110,7 @@
 //! | filter text | [`filter::DEFAULT_MAX_LEN`] bytes (64 KiB), [`FilterParser::max_len`] | `400 invalidFilter` |
 //! | filter nesting of `(`, `not (`, `[` | [`filter::DEFAULT_MAX_DEPTH`] (64), [`FilterParser::max_depth`] | `400 invalidFilter` |
 //! | filter attribute expressions | [`filter::DEFAULT_MAX_TERMS`] (1024), [`FilterParser::max_terms`] | `400 invalidFilter` |
-//! | PATCH `path` | the filter depth and term bounds | `400 invalidPath` |
+//! | PATCH `path` | the filter length, depth and term bounds | `400 invalidPath` |
 //! | PATCH operations per request | [`patch::DEFAULT_MAX_OPERATIONS`] (1000), [`Patcher::max_operations`] | `400 invalidValue` |
 //! | PATCH value nesting | 8 levels of complex values | `400 invalidValue` |
 //! | JSON nesting, as text or as a built `Value` read by the models | 128 levels | `400 invalidSyntax` |
@@ -170,7 +170,7 @@ pub mod schema;
 
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
-pub use filter::{CompValue, CompareOp, Filter, FilterError, FilterParser};
+pub use filter::{BoundFilter, CompValue, CompareOp, Filter, FilterError, FilterParser};
 pub use model::{
     EnterpriseUser, ErrorResponse, Group, ListResponse, Meta, Op, PatchOp, PatchOperation,
     SearchRequest, User,

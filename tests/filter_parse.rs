@@ -413,10 +413,12 @@ fn term_and_length_limits() {
 fn hand_built_deep_trees_drop_without_overflow() {
     let mut f: Filter = "a pr".parse().unwrap();
     for i in 0..200_000 {
-        f = match i % 3 {
+        f = match i % 4 {
             0 => Filter::Not(Box::new(f)),
             1 => Filter::And(Box::new("b pr".parse().unwrap()), Box::new(f)),
-            _ => Filter::Or(Box::new(f), Box::new("c pr".parse().unwrap())),
+            2 => Filter::Or(Box::new(f), Box::new("c pr".parse().unwrap())),
+            // Two inner children: one waits while the other is taken apart.
+            _ => Filter::And(Box::new(f), Box::new("not (d pr)".parse().unwrap())),
         };
     }
     drop(f);

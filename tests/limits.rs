@@ -117,6 +117,23 @@ fn patch_paths_share_the_filter_bounds() {
         many.parse::<PatchPath>().unwrap_err(),
         ScimType::InvalidPath,
     );
+
+    // The length bound, at the edge: `DEFAULT_MAX_LEN` bytes parse, one more does not.
+    let at_len = format!(r#"emails[value eq "{}"]"#, "x".repeat(DEFAULT_MAX_LEN - 19));
+    assert_eq!(at_len.len(), DEFAULT_MAX_LEN);
+    assert!(at_len.parse::<PatchPath>().is_ok());
+    let long = format!("{at_len}.display");
+    let e = long.parse::<PatchPath>().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::TooLong);
+    assert_eq!(
+        (e.span().start, e.span().end),
+        (DEFAULT_MAX_LEN, long.len())
+    );
+    assert_scim(e, ScimType::InvalidPath);
+    let bare = "a".repeat(DEFAULT_MAX_LEN + 1);
+    let e = bare.parse::<PatchPath>().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::TooLong);
+    assert_eq!(e.span().start, DEFAULT_MAX_LEN);
 }
 
 #[test]

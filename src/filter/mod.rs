@@ -233,12 +233,43 @@ impl Filter {
         FilterParser::new().compat(*compat).parse(input)
     }
 
-    /// This node's children.
-    fn children_mut(&mut self) -> [Option<&mut Self>; 2] {
+    /// What [`Drop`] leaves where it detached a subtree.
+    const PLACEHOLDER: Self = Self::Present(AttrPath::PLACEHOLDER);
+
+    /// This node's children that have children of their own: the subtrees a drop detaches.
+    #[inline]
+    fn inner_children(&mut self) -> [Option<&mut Self>; 2] {
+        fn inner(c: &mut Filter) -> Option<&mut Filter> {
+            (!c.is_leaf()).then_some(c)
+        }
         match self {
-            Self::And(a, b) | Self::Or(a, b) => [Some(a), Some(b)],
-            Self::Not(a) | Self::ValuePath(_, a) => [Some(a), None],
+            Self::And(a, b) | Self::Or(a, b) => [inner(a), inner(b)],
+            Self::Not(a) | Self::ValuePath(_, a) => [inner(a), None],
             Self::Present(_) | Self::Compare(..) => [None, None],
+        }
+    }
+
+    /// The drop of a node with grandchildren, without recursion: subtrees are moved out one at
+    /// a time and dropped once their own children are leaves. A chain (one inner child per
+    /// node) needs no stack; a second inner child waits on a heap stack.
+    #[cold]
+    fn drop_deep(&mut self) {
+        let mut stack = Vec::new();
+        let mut node = std::mem::replace(self, Self::PLACEHOLDER);
+        loop {
+            let next = match node.inner_children() {
+                [Some(a), Some(b)] => {
+                    stack.push(std::mem::replace(b, Self::PLACEHOLDER));
+                    Some(std::mem::replace(a, Self::PLACEHOLDER))
+                }
+                [Some(a), None] | [None, Some(a)] => Some(std::mem::replace(a, Self::PLACEHOLDER)),
+                [None, None] => stack.pop(),
+            };
+            // Assigning drops the previous node, whose children are leaves by now.
+            match next {
+                Some(next) => node = next,
+                None => return,
+            }
         }
     }
 
@@ -256,23 +287,12 @@ impl FromStr for Filter {
 }
 
 impl Drop for Filter {
-    /// Moves grandchildren onto a heap stack, so no tree shape can overflow the call stack.
+    /// Leaves, and nodes whose children are leaves, drop as usual; deeper nodes go through
+    /// `Filter::drop_deep`, which does not recurse.
+    #[inline]
     fn drop(&mut self) {
-        let deep = |f: &mut Self| f.children_mut().into_iter().flatten().any(|c| !c.is_leaf());
-        if !deep(self) {
-            return;
-        }
-        let mut stack = Vec::new();
-        let take = |f: &mut Self, stack: &mut Vec<Self>| {
-            for c in f.children_mut().into_iter().flatten() {
-                if !c.is_leaf() {
-                    stack.push(std::mem::replace(c, Self::Present(AttrPath::placeholder())));
-                }
-            }
-        };
-        take(self, &mut stack);
-        while let Some(mut f) = stack.pop() {
-            take(&mut f, &mut stack);
+        if self.inner_children().iter().any(Option::is_some) {
+            self.drop_deep();
         }
     }
 }

@@ -53,6 +53,7 @@ impl Grammar {
     }
 
     /// A whole filter: the input must be consumed.
+    #[inline]
     pub(crate) fn filter(&mut self, input: &str) -> Result<Filter, PErr> {
         let i = ws(input);
         if i.is_empty() {
@@ -83,24 +84,36 @@ impl Grammar {
         }
     }
 
-    fn or_expr<'a>(&mut self, i: &'a str, depth: u32, ctx: Ctx) -> PResult<'a, Filter> {
-        let (mut i, mut acc) = self.and_expr(i, depth, ctx)?;
-        while let Some(rest) = keyword(i, "or") {
-            let (rest, rhs) = self.and_expr(rest, depth, ctx)?;
-            acc = Filter::Or(Box::new(acc), Box::new(rhs));
-            i = rest;
+    /// `FILTER` as factors joined by `and` and `or`, in one loop: `and` binds tighter, and both
+    /// fold to the left. The operands built so far stay boxed, so the loop moves pointers, and
+    /// `factor` has one call site.
+    fn or_expr<'a>(&mut self, mut i: &'a str, depth: u32, ctx: Ctx) -> PResult<'a, Filter> {
+        let mut ors: Option<Box<Filter>> = None;
+        let mut ands: Option<Box<Filter>> = None;
+        loop {
+            let (rest, f) = self.factor(i, depth, ctx)?;
+            let term = match ands.take() {
+                None => f,
+                Some(left) => Filter::And(left, Box::new(f)),
+            };
+            let Some((word, after)) = logical(rest) else {
+                let f = match ors {
+                    None => term,
+                    Some(left) => Filter::Or(left, Box::new(term)),
+                };
+                return Ok((rest, f));
+            };
+            match word {
+                Logical::And => ands = Some(Box::new(term)),
+                Logical::Or => {
+                    ors = Some(Box::new(match ors.take() {
+                        None => term,
+                        Some(left) => Filter::Or(left, Box::new(term)),
+                    }));
+                }
+            }
+            i = after;
         }
-        Ok((i, acc))
-    }
-
-    fn and_expr<'a>(&mut self, i: &'a str, depth: u32, ctx: Ctx) -> PResult<'a, Filter> {
-        let (mut i, mut acc) = self.factor(i, depth, ctx)?;
-        while let Some(rest) = keyword(i, "and") {
-            let (rest, rhs) = self.factor(rest, depth, ctx)?;
-            acc = Filter::And(Box::new(acc), Box::new(rhs));
-            i = rest;
-        }
-        Ok((i, acc))
     }
 
     /// `"(" FILTER ")"`, `"not" "(" FILTER ")"`, or an attribute expression.
@@ -139,8 +152,7 @@ impl Grammar {
             return Err(PErr::token(ErrorKind::TooManyTerms, i));
         }
         let (rest, path) = attr_path(i)?;
-        let plain = path.urn().is_none() && path.sub_attribute().is_none();
-        if ctx == Ctx::ValuePath && !plain {
+        if ctx == Ctx::ValuePath && !path.is_plain() {
             return Err(PErr::at(ErrorKind::UnexpectedSubAttribute, i, path.len()));
         }
         if rest.starts_with('[') {
@@ -199,7 +211,8 @@ impl Grammar {
         if !is_attr_name(name) {
             return Err(PErr::token(ErrorKind::ExpectedSubAttribute, after_dot));
         }
-        let sub = AttrPath::from_raw(name, 0, 0);
+        let sub = AttrPath::from_raw(name, 0, 0)
+            .ok_or_else(|| PErr::at(ErrorKind::TooLong, after_dot, name_len))?;
         let (rest, cond) = self.condition(&after_dot[name_len..], sub)?;
         let inner = Filter::And(Box::new(f), Box::new(cond));
         Ok((rest, Filter::ValuePath(path, Box::new(inner))))
@@ -210,16 +223,25 @@ fn is_not(path: &AttrPath) -> bool {
     path.as_str().eq_ignore_ascii_case("not")
 }
 
-/// A keyword (`and`, `or`) after optional whitespace, ending at a word boundary.
-fn keyword<'a>(i: &'a str, word: &str) -> Option<&'a str> {
+/// The two logical operators of `logExp`.
+#[derive(Clone, Copy)]
+enum Logical {
+    And,
+    Or,
+}
+
+/// `SP ("and" / "or")` after optional whitespace, any case, ending at a word boundary.
+fn logical(i: &str) -> Option<(Logical, &str)> {
     let i = ws(i);
-    let head = i.get(..word.len())?;
-    let rest = &i[word.len()..];
-    let boundary = rest
-        .bytes()
-        .next()
-        .is_none_or(|b| !is_name_char(b) && b != b'.');
-    (head.eq_ignore_ascii_case(word) && boundary).then_some(rest)
+    let b = i.as_bytes();
+    // `| 0x20` lowercases ASCII letters, and maps no other byte onto a lowercase letter.
+    let (word, len) = match b {
+        [b'a' | b'A', y, z, ..] if [y | 0x20, z | 0x20] == *b"nd" => (Logical::And, 3),
+        [b'o' | b'O', y, ..] if y | 0x20 == b'r' => (Logical::Or, 2),
+        _ => return None,
+    };
+    let boundary = b.get(len).is_none_or(|&c| !is_name_char(c) && c != b'.');
+    boundary.then(|| (word, &i[len..]))
 }
 
 /// `not` followed by optional whitespace and `(`: returns the input after the `(`.
@@ -234,12 +256,9 @@ fn keyword_open_paren<'a>(i: &'a str, word: &str) -> Option<&'a str> {
 /// `SP compareOp` (`Some`) or `SP "pr"` (`None`), any case.
 fn operator(i: &str) -> PResult<'_, Option<CompareOp>> {
     let word = ws(i);
-    if word.len() == i.len() {
-        return Err(PErr::token(ErrorKind::ExpectedOperator, i));
-    }
-    let len = word.bytes().take_while(u8::is_ascii_alphabetic).count();
     let op = match word.as_bytes() {
-        [a, b, ..] if len == 2 => match [a.to_ascii_lowercase(), b.to_ascii_lowercase()] {
+        // `| 0x20` lowercases ASCII letters, and maps no other byte onto a lowercase letter.
+        [a, b, ..] if word.len() < i.len() => match [a | 0x20, b | 0x20] {
             [b'p', b'r'] => Some(None),
             [b'e', b'q'] => Some(Some(CompareOp::Eq)),
             [b'n', b'e'] => Some(Some(CompareOp::Ne)),
@@ -257,11 +276,9 @@ fn operator(i: &str) -> PResult<'_, Option<CompareOp>> {
     // RFC 7644's own examples print `members[value eq"2819c223…"]` (§3.5.2.2, §3.5.2.3): a
     // quoted value may follow a comparison operator without the SP, since it cannot be part of
     // the operator. `pr` takes no value, so `pr"x"` stays an error.
-    let quote_ok = matches!(op, Some(Some(_)));
-    match op {
-        Some(op)
-            if !word[2..]
-                .starts_with(|c: char| is_name_char(c as u8) || (c == '"' && !quote_ok)) =>
+    match (op, word.as_bytes().get(2)) {
+        (Some(op), next)
+            if !next.is_some_and(|&c| is_name_char(c) || (c == b'"' && op.is_none())) =>
         {
             Ok((&word[2..], op))
         }
@@ -303,7 +320,10 @@ fn comp_value(i: &str) -> PResult<'_, CompValue> {
     }
 }
 
-/// A JSON number: `[ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ("e" / "E") [ "+" / "-" ] 1*DIGIT ]`.
+/// A JSON number: `[ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ("e" / "E") [ "+" / "-" ] 1*DIGIT ]`,
+/// written with nom's combinators as the RFC 8259 grammar reads. A fraction or exponent
+/// without digits is left unread (so `1.` fails where it stops). Numbers are rare in filters,
+/// so this stays declarative where the hot tokens are scanned by hand.
 fn number(i: &str) -> PResult<'_, CompValue> {
     let int = verify(digit1, |d: &str| d == "0" || !d.starts_with('0'));
     let frac = (char('.'), digit1);

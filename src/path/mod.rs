@@ -22,6 +22,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use smol_str::SmolStr;
 
 use crate::filter::error::{SyntaxError, syntax_error_accessors};
 use crate::filter::{ErrorKind, Filter};
@@ -34,12 +35,12 @@ use crate::filter::{ErrorKind, Filter};
 /// (RFC 7643 §2.1), which [`AttrPath::eq_ignore_case`] does. `Display` prints the path as parsed.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct AttrPath {
-    /// The whole path text, so a path costs one allocation.
-    text: Box<str>,
+    /// The whole path text: inline up to 23 bytes (most paths), else one shared allocation.
+    text: SmolStr,
     /// Where the attribute name starts (0 without URN; else one past the URN's `:`).
-    name_start: usize,
+    name_start: u32,
     /// Where the sub-attribute starts (one past the `.`); 0 when there is none.
-    sub_start: usize,
+    sub_start: u32,
 }
 
 impl AttrPath {
@@ -71,83 +72,112 @@ impl AttrPath {
     }
 
     /// An empty path, only used to take subtrees out of a [`Filter`] being dropped.
-    pub(crate) fn placeholder() -> Self {
-        Self::from_raw("", 0, 0)
-    }
+    pub(crate) const PLACEHOLDER: Self = Self {
+        text: SmolStr::new_inline(""),
+        name_start: 0,
+        sub_start: 0,
+    };
 
-    pub(crate) fn from_raw(text: &str, name_start: usize, sub_start: usize) -> Self {
+    /// A bare attribute name, already checked.
+    pub(crate) fn plain(name: &str) -> Self {
         Self {
-            text: text.into(),
-            name_start,
-            sub_start,
+            text: inline_or_shared(name),
+            name_start: 0,
+            sub_start: 0,
         }
     }
 
+    /// A path from its text and the offsets [`parse::attr_path`] found; `None` for text past
+    /// 4 GiB, whose offsets do not fit.
+    pub(crate) fn from_raw(text: &str, name_start: usize, sub_start: usize) -> Option<Self> {
+        let len = u32::try_from(text.len()).ok()?;
+        let offset = |n: usize| u32::try_from(n).ok().filter(|&n| n <= len);
+        Some(Self {
+            name_start: offset(name_start)?,
+            sub_start: offset(sub_start)?,
+            text: inline_or_shared(text),
+        })
+    }
+
     /// The schema URN, if the path is qualified with one.
+    #[inline]
     pub fn urn(&self) -> Option<&str> {
-        self.name_start
-            .checked_sub(1)
-            .and_then(|end| self.text.get(..end))
-            .filter(|s| !s.is_empty())
+        let end = (self.name_start as usize).checked_sub(1)?;
+        self.as_str().get(..end).filter(|s| !s.is_empty())
     }
 
     /// The attribute name.
+    #[inline]
     pub fn name(&self) -> &str {
-        let end = match self.sub_start {
-            0 => self.text.len(),
-            s => s - 1,
-        };
-        self.text.get(self.name_start..end).unwrap_or("")
+        let text = self.as_str();
+        // A plain name (the common case) is the whole text: no slicing.
+        match (self.name_start as usize, self.sub_start as usize) {
+            (0, 0) => text,
+            (start, 0) => text.get(start..).unwrap_or(""),
+            (start, sub) => text.get(start..sub - 1).unwrap_or(""),
+        }
     }
 
     /// The sub-attribute name, if any.
+    #[inline]
     pub fn sub_attribute(&self) -> Option<&str> {
-        match self.sub_start {
+        match self.sub_start as usize {
             0 => None,
-            s => self.text.get(s..),
+            s => self.as_str().get(s..),
         }
     }
 
     /// The path as text (its canonical form).
+    #[inline]
     pub fn as_str(&self) -> &str {
-        &self.text
+        self.text.as_str()
     }
 
+    /// No schema URN and no sub-attribute: a bare attribute name.
+    pub(crate) fn is_plain(&self) -> bool {
+        self.name_start == 0 && self.sub_start == 0
+    }
+
+    #[inline]
     pub(crate) fn len(&self) -> usize {
         self.text.len()
     }
 
     /// Whether two paths name the same attribute, ignoring ASCII case (RFC 7643 §2.1).
     pub fn eq_ignore_case(&self, other: &Self) -> bool {
-        self.text.eq_ignore_ascii_case(&other.text)
+        self.as_str().eq_ignore_ascii_case(other.as_str())
     }
 
-    /// The same path with `sub` as its sub-attribute (the path's own is replaced).
-    pub(crate) fn with_sub(self, sub: Option<&str>) -> Self {
-        let Some(sub) = sub else { return self };
-        let base = match self.sub_start {
-            0 => &self.text[..],
-            s => &self.text[..s - 1],
+    /// The same path with `sub` as its sub-attribute (the path's own is replaced); `None` past
+    /// 4 GiB.
+    pub(crate) fn with_sub(self, sub: Option<&str>) -> Option<Self> {
+        let Some(sub) = sub else { return Some(self) };
+        let base = match self.sub_start as usize {
+            0 => self.as_str(),
+            s => &self.as_str()[..s - 1],
         };
         let text = format!("{base}.{sub}");
-        let sub_start = base.len() + 1;
-        Self {
-            text: text.into(),
-            name_start: self.name_start,
-            sub_start,
-        }
+        Self::from_raw(&text, self.name_start as usize, base.len() + 1)
+    }
+}
+
+/// `SmolStr::new`, with the inline case copied in place rather than through `memcpy`.
+fn inline_or_shared(text: &str) -> SmolStr {
+    match text.len() <= SmolStr::INLINE_CAP {
+        true => SmolStr::new_inline(text),
+        false => SmolStr::new(text),
     }
 }
 
 impl fmt::Debug for AttrPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "AttrPath({:?})", self.text)
+        write!(f, "AttrPath({:?})", self.as_str())
     }
 }
 
 impl fmt::Display for AttrPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.as_str())
     }
 }
 
@@ -164,6 +194,11 @@ impl FromStr for AttrPath {
 /// [`PatchPath::attr`] is the attribute path: for `emails[type eq "work"].value` it is
 /// `emails.value`, with [`PatchPath::value_filter`] the filter `type eq "work"` that selects
 /// the elements of `emails`.
+///
+/// Parsing applies the filter's default limits: a path longer than
+/// [`DEFAULT_MAX_LEN`](crate::filter::DEFAULT_MAX_LEN) bytes is a
+/// [`TooLong`](ErrorKind::TooLong) error, and the filter in `[…]` has the default depth and
+/// term bounds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PatchPath {
     attr: AttrPath,

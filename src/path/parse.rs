@@ -8,8 +8,8 @@
 use nom::error::ParseError;
 
 use super::{AttrPath, PathError};
-use crate::filter::ErrorKind;
 use crate::filter::parse::Grammar;
+use crate::filter::{DEFAULT_MAX_LEN, ErrorKind};
 
 /// A parse failure: its kind, and where, as the length of the input remaining at its start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,12 +95,14 @@ pub(crate) static CLASS: [u8; 256] = {
 };
 
 /// `nameChar = "-" / "_" / DIGIT / ALPHA`.
+#[inline]
 pub(crate) fn is_name_char(b: u8) -> bool {
     CLASS[usize::from(b)] & NAME != 0
 }
 
 /// Skips optional whitespace: space, tab, CR, LF (nom's `multispace0` set). A byte loop:
 /// this runs between every two tokens.
+#[inline]
 pub(crate) fn ws(i: &str) -> &str {
     let n = i
         .bytes()
@@ -119,6 +121,20 @@ pub(crate) fn is_attr_name(s: &str) -> bool {
 /// `[URI ":"] ATTRNAME *1subAttr`. The URN is everything before the last `:` of the token
 /// (schema URNs hold `:` and `.`, attribute names hold neither).
 pub(crate) fn attr_path(i: &str) -> PResult<'_, AttrPath> {
+    // Most paths are a bare ATTRNAME: one scan of name characters settles them.
+    let bytes = i.as_bytes();
+    let len = bytes.iter().take_while(|&&b| is_name_char(b)).count();
+    if bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && !matches!(bytes.get(len), Some(b':' | b'.' | b'$'))
+    {
+        let (name, rest) = i.split_at(len);
+        return Ok((rest, AttrPath::plain(name)));
+    }
+    qualified_attr_path(i)
+}
+
+/// [`attr_path`] for a path with a URN, a sub-attribute or `$ref`.
+fn qualified_attr_path(i: &str) -> PResult<'_, AttrPath> {
     // One pass over the token, noting the last `:` and the first `.` after it.
     let bytes = i.as_bytes();
     let (mut end, mut colon, mut dot) = (0, None, None);
@@ -151,7 +167,9 @@ pub(crate) fn attr_path(i: &str) -> PResult<'_, AttrPath> {
     if !is_attr_name(name) {
         return Err(invalid());
     }
-    Ok((rest, AttrPath::from_raw(token, name_start, sub_start)))
+    let path = AttrPath::from_raw(token, name_start, sub_start)
+        .ok_or_else(|| PErr::at(ErrorKind::TooLong, i, token.len()))?;
+    Ok((rest, path))
 }
 
 /// `urn:` NID `:` NSS, with neither empty (RFC 8141, as far as a path can tell).
@@ -172,12 +190,21 @@ pub(crate) fn parse_attr_path(input: &str) -> Result<AttrPath, PathError> {
     Ok(path)
 }
 
-/// RFC 7644 §3.5.2: `PATH = attrPath / valuePath [subAttr]`.
+/// RFC 7644 §3.5.2: `PATH = attrPath / valuePath [subAttr]`, within the filter's default
+/// limits ([`DEFAULT_MAX_LEN`] bytes, and the depth and term bounds inside `[…]`).
 pub(crate) fn parse_patch_path(input: &str) -> Result<super::PatchPath, PathError> {
     patch_path(input).map_err(|e| PathError::from_perr(e, input))
 }
 
 fn patch_path(input: &str) -> Result<super::PatchPath, PErr> {
+    // The filter's bounds: its length here, its depth and term count in `Grammar::default()`.
+    if let Some(past) = input.len().checked_sub(DEFAULT_MAX_LEN).filter(|&n| n > 0) {
+        return Err(PErr {
+            kind: ErrorKind::TooLong,
+            rest: past,
+            len: past,
+        });
+    }
     if input.trim().is_empty() {
         return Err(PErr::at(ErrorKind::Empty, input, input.len()));
     }
@@ -202,5 +229,8 @@ fn patch_path(input: &str) -> Result<super::PatchPath, PErr> {
         None if rest.is_empty() => None,
         None => return Err(PErr::token(ErrorKind::ExpectedEnd, rest)),
     };
-    Ok(super::PatchPath::new(attr.with_sub(sub), Some(filter)))
+    let attr = attr
+        .with_sub(sub)
+        .ok_or_else(|| PErr::at(ErrorKind::TooLong, input, input.len()))?;
+    Ok(super::PatchPath::new(attr, Some(filter)))
 }
