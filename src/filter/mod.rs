@@ -212,6 +212,11 @@ impl FilterParser {
             let past = crate::Span::new(self.max_len, input.len());
             return Err(FilterError::new(ErrorKind::TooLong, past, input));
         }
+        if self.max_terms > 0
+            && let Some(f) = parse::simple_comparison(input)
+        {
+            return Ok(f);
+        }
         let entra = self.compat.filter_value_path_sub_attribute;
         parse::Grammar::new(self.max_depth, self.max_terms, entra)
             .filter(input)

@@ -69,8 +69,8 @@ fn token_len(s: &str) -> usize {
 }
 
 /// Byte classes for the hand-written scanners: one table load per byte.
-const NAME: u8 = 1;
-const SPACE: u8 = 4;
+pub(crate) const NAME: u8 = 1;
+pub(crate) const SPACE: u8 = 4;
 /// Bytes that end the fast scan of a JSON string: `"`, `\` and control characters.
 pub(crate) const STRING_STOP: u8 = 8;
 
