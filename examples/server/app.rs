@@ -30,6 +30,26 @@ struct Data {
 }
 
 impl Data {
+    /// Stores a written resource and keeps the index in step.
+    fn put(&mut self, rt: &str, id: &str, resource: Value) {
+        let table = self.resources.entry(rt.to_owned()).or_default();
+        table.insert(id.to_owned(), resource);
+        self.reindex(rt, id);
+    }
+
+    /// The answer for the stored resource `id`: its readOnly `groups` filled in, projected as
+    /// the request asks.
+    fn answer(
+        &self,
+        provider: &Provider,
+        rt: &str,
+        id: &str,
+        request: &SearchRequest,
+    ) -> Result<Value, ScimError> {
+        let stored = get_one(&self.resources, rt, id)?;
+        provider.respond_with(rt, stored, request, &self.memberships)
+    }
+
     /// Keeps the index in step after a write to a resource of type `rt`.
     fn reindex(&mut self, rt: &str, id: &str) {
         if rt != "Group" {
@@ -266,11 +286,8 @@ async fn create(
         let created = app
             .provider
             .create(&rt, &body, &id, chrono::Utc::now(), table.values())?;
-        table.insert(id.clone(), created);
-        data.reindex(&rt, &id);
-        let created = get_one(&data.resources, &rt, &id)?;
-        app.provider
-            .respond_with(&rt, created, &request, &data.memberships)
+        data.put(&rt, &id, created);
+        data.answer(&app.provider, &rt, &id, &request)
     })();
     app.reply(StatusCode::CREATED, result)
 }
@@ -328,14 +345,8 @@ async fn replace(
         let new = app
             .provider
             .replace(&rt, current, &body, chrono::Utc::now(), table)?;
-        data.resources
-            .entry(rt.clone())
-            .or_default()
-            .insert(id.clone(), new);
-        data.reindex(&rt, &id);
-        let new = get_one(&data.resources, &rt, &id)?;
-        app.provider
-            .respond_with(&rt, new, &request, &data.memberships)
+        data.put(&rt, &id, new);
+        data.answer(&app.provider, &rt, &id, &request)
     })();
     app.reply(StatusCode::OK, result)
 }
@@ -367,9 +378,7 @@ async fn patch(
         if changed {
             data.reindex(&rt, &id);
         }
-        let current = get_one(&data.resources, &rt, &id)?;
-        app.provider
-            .respond_with(&rt, current, &request, &data.memberships)
+        data.answer(&app.provider, &rt, &id, &request)
     })();
     app.reply(StatusCode::OK, result)
 }
