@@ -637,6 +637,8 @@ fn arb_member_id() -> impl Strategy<Value = String> {
         "aaaaaaaa\u{212A}aaaaaaaa",
         "AAAAAAAAKAAAAAAAA",
         "aaaaaaaaxaaaaaaaa",
+        "aŸŸŸŸ",
+        "aÿÿÿÿ",
     ])
     .prop_map(str::to_owned)
 }

@@ -107,10 +107,12 @@ fn word8(b: &[u8], i: usize) -> u64 {
 }
 
 /// ASCII lowercase of eight ASCII bytes at once (each byte below 0x80, so nothing carries).
+/// Other words give some word, without panicking: callers hash a word before they know
+/// whether it was ASCII, and discard the result when it was not.
 pub(crate) fn lower8(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    let ge_a = w + ONES * (0x80 - u64::from(b'A'));
-    let gt_z = w + ONES * (0x80 - u64::from(b'Z') - 1);
+    let ge_a = w.wrapping_add(ONES * (0x80 - u64::from(b'A')));
+    let gt_z = w.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1));
     w | (((ge_a & !gt_z) & (ONES * 0x80)) >> 2)
 }
 

@@ -356,6 +356,8 @@ mod tests {
             ("2819C223-7F76-453A", "2819c223-7f76-453a"),
             ("Kelvin\u{212A}", "kelvink"),
             ("ÉCOLE", "école"),
+            // A word whose top byte is 0xC3: lowering it must not overflow (a fuzz finding).
+            ("aŸŸŸŸ", "aÿÿÿÿ"),
             (
                 "2819C223-7F76-453A-919D-413861904646\u{212A}",
                 "2819c223-7f76-453a-919d-413861904646k",
