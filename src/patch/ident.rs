@@ -46,8 +46,7 @@ struct Index<'v> {
     /// Hashed identity → the first of `values` with it.
     table: HashMap<Key<'v>, usize, PreHashed>,
     /// Values without an identity (not strings, or no `value`): compared whole.
-    loose: Vec<&'v Value>,
-    loose_at: Vec<usize>,
+    loose: Vec<(usize, &'v Value)>,
     /// A bit per [`tag`] of the indexed identities, so most stored values are ruled out
     /// before they are hashed; `None` when some identity has no tag (non-ASCII, folded).
     tags: Option<Box<[u64; TAG_WORDS]>>,
@@ -65,7 +64,6 @@ impl<'v> Index<'v> {
             seed: RandomState::new().hash_one(0x5c1e_u32),
             table: HashMap::with_capacity_and_hasher(values.len(), PreHashed),
             loose: Vec::new(),
-            loose_at: Vec::new(),
             tags: Some(Box::new([0; TAG_WORDS])),
         };
         let first = values
@@ -87,10 +85,9 @@ impl<'v> Index<'v> {
                         }
                     }
                 }
-                None if index.loose.contains(&v) => false,
+                None if index.loose.iter().any(|&(_, l)| l == v) => false,
                 None => {
-                    index.loose.push(v);
-                    index.loose_at.push(i);
+                    index.loose.push((i, v));
                     true
                 }
             })
@@ -128,8 +125,8 @@ impl<'v> Index<'v> {
                 self.table.get(&k).copied()
             }
             None => {
-                let at = self.loose.iter().position(|l| *l == v)?;
-                Some(self.loose_at[at])
+                let &(at, _) = self.loose.iter().find(|&&(_, l)| l == v)?;
+                Some(at)
             }
         }
     }
@@ -347,7 +344,38 @@ impl Hasher for Passed {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+    use crate::SchemaRegistry;
+
+    /// Values without an identity (no `value` string) are compared whole, against the stored
+    /// values and the request's earlier ones, and never match an identified value.
+    #[test]
+    fn values_without_identity_compare_whole() {
+        let members = SchemaRegistry::standard()
+            .attribute("urn:ietf:params:scim:schemas:core:2.0:Group:members")
+            .map(Def::Known)
+            .unwrap();
+        let current = [json!({"display": "a"}), json!({"value": "x"})];
+        let items = [
+            json!({"display": "a"}),
+            json!({"display": "b"}),
+            json!({"display": "b"}),
+            json!({"value": "X"}),
+            json!({"display": "x"}),
+        ];
+        assert_eq!(
+            fresh(members, &current, &items),
+            [false, true, false, false, true]
+        );
+        let gone = [json!({"display": "a"}), json!({"value": "X"})];
+        assert_eq!(matching(members, &gone, &current), [0, 1]);
+        assert_eq!(
+            matching(members, &[json!({"display": "x"})], &current),
+            [0usize; 0]
+        );
+    }
 
     #[test]
     fn folded_hash_agrees_with_folded_eq() {
