@@ -1,0 +1,4 @@
+//! Growth cases for the `patch` area.
+
+/// Cases of this area.
+pub(crate) const CASES: &[crate::Case] = &[];

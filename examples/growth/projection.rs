@@ -1,0 +1,4 @@
+//! Growth cases for the `projection` area.
+
+/// Cases of this area.
+pub(crate) const CASES: &[crate::Case] = &[];

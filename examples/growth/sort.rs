@@ -1,0 +1,4 @@
+//! Growth cases for the `sort` area.
+
+/// Cases of this area.
+pub(crate) const CASES: &[crate::Case] = &[];
