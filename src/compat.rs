@@ -45,6 +45,17 @@ pub struct Compat {
     pub create_on_missing_value_path: bool,
     /// PATCH: accept a request whose `Operations` array is empty (a no-op).
     pub empty_operations: bool,
+    /// `POST`, `PUT` and PATCH: a URN in `schemas` that is neither the resource type's schema
+    /// nor one of its declared extensions, and that carries no attributes, is dropped instead
+    /// of refused. Entra's documented Create Group body lists
+    /// `http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group` next to the
+    /// core Group URN. A URN that holds attributes is refused in every mode.
+    pub drop_undeclared_schemas: bool,
+    /// PATCH and request bodies: accept the Enterprise User `manager` as a bare string, the
+    /// manager's id (`"value": "26118915-6090-4610-87e4-49d8ca9f808d"`), which becomes
+    /// `manager.value`; the empty string unassigns the manager (Entra ID). RFC 7643 §4.3 makes
+    /// `manager` complex.
+    pub manager_as_string: bool,
 }
 
 impl Compat {
@@ -57,6 +68,8 @@ impl Compat {
             dotted_keys_in_value: false,
             create_on_missing_value_path: false,
             empty_operations: false,
+            drop_undeclared_schemas: false,
+            manager_as_string: false,
         }
     }
 
@@ -69,6 +82,8 @@ impl Compat {
             dotted_keys_in_value: true,
             create_on_missing_value_path: true,
             empty_operations: true,
+            drop_undeclared_schemas: true,
+            manager_as_string: true,
         }
     }
 
@@ -76,8 +91,14 @@ impl Compat {
     /// `emails[type eq "work"].value` in filters and as PATCH paths that create the element
     /// when none matches, no-path values with dotted or URN-qualified keys, group members
     /// removed with `remove`, `path: "members"` and a `value` list (the form Microsoft's SCIM
-    /// provisioning documentation shows for "remove member from group"), and the empty
-    /// `Operations` array the Microsoft SCIM Validator sends.
+    /// provisioning documentation shows for "remove member from group"), the empty
+    /// `Operations` array the Microsoft SCIM Validator sends, the Microsoft schema URN its
+    /// Create Group body lists, and the manager sent as a bare id. A [`Provider`] with exactly
+    /// this preset also answers Group PATCH with `204 No Content`
+    /// ([`Provider::patch_answer`]).
+    ///
+    /// [`Provider`]: crate::Provider
+    /// [`Provider::patch_answer`]: crate::Provider::patch_answer
     pub const fn entra() -> Self {
         Self {
             filter_value_path_sub_attribute: true,
@@ -86,6 +107,8 @@ impl Compat {
             dotted_keys_in_value: true,
             create_on_missing_value_path: true,
             empty_operations: true,
+            drop_undeclared_schemas: true,
+            manager_as_string: true,
         }
     }
 
@@ -107,6 +130,8 @@ impl Compat {
             dotted_keys_in_value: false,
             create_on_missing_value_path: false,
             empty_operations: false,
+            drop_undeclared_schemas: false,
+            manager_as_string: false,
         }
     }
 
@@ -294,6 +319,9 @@ fn booleans_one(
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod refusals;
 
 #[cfg(test)]
 mod tests {

@@ -320,7 +320,7 @@ fn every_error() {
     );
     refused(
         &u,
-        json!([{"op": "replace", "path": "title", "value": null}]),
+        json!([{"op": "replace", "path": "title"}]),
         s,
         ScimType::InvalidValue,
     );

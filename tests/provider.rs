@@ -279,39 +279,43 @@ async fn provisioning_session() {
     .await
     .error(409, Some("uniqueness"));
 
-    // RFC 7644 §3.5.2.1 add, then §3.5.2.2 remove by filter.
+    // RFC 7644 §3.5.2.1 add, then §3.5.2.2 remove by filter. Under Entra's preset a group
+    // PATCH answers 204 No Content, with the new version as its ETag.
     let v0 = group["meta"]["version"].clone();
-    let after = s
+    let patched = s
         .patch(
             &gpath,
             json!([{"op": "add", "path": "members", "value": [{"value": b}]}]),
         )
-        .await
-        .expect(200);
+        .await;
+    let etag = patched.headers["etag"].to_str().unwrap().to_owned();
+    assert_eq!(patched.expect(204), Value::Null);
+    let after = s.get(&gpath).await.expect(200);
+    assert_eq!(after["meta"]["version"], etag.as_str());
     let mut both = [a.as_str(), b.as_str()];
     both.sort_unstable();
     assert_eq!(member_ids(&after), both);
     assert_ne!(after["meta"]["version"], v0);
-    let after = s
-        .patch(
-            &gpath,
-            json!([{"op": "remove", "path": format!("members[value eq \"{a}\"]")}]),
-        )
-        .await
-        .expect(200);
+    s.patch(
+        &gpath,
+        json!([{"op": "remove", "path": format!("members[value eq \"{a}\"]")}]),
+    )
+    .await
+    .expect(204);
+    let after = s.get(&gpath).await.expect(200);
     assert_eq!(member_ids(&after), [b.as_str()]);
 
     // Entra ID: capitalised ops, `remove` with a value list.
-    let after = s
-        .patch(
-            &gpath,
-            json!([
-                {"op": "Add", "path": "members", "value": [{"value": a}]},
-                {"op": "Remove", "path": "members", "value": [{"value": b}]}
-            ]),
-        )
-        .await
-        .expect(200);
+    s.patch(
+        &gpath,
+        json!([
+            {"op": "Add", "path": "members", "value": [{"value": a}]},
+            {"op": "Remove", "path": "members", "value": [{"value": b}]}
+        ]),
+    )
+    .await
+    .expect(204);
+    let after = s.get(&gpath).await.expect(200);
     assert_eq!(member_ids(&after), [a.as_str()]);
 
     // Users show the groups listing them (RFC 7643 §4.1.2), derived and readOnly.
@@ -490,4 +494,104 @@ async fn strict_server_refuses_idp_deviations() {
     .await
     .error(400, Some("invalidValue"));
     assert_eq!(member_ids(&s.get(&gpath).await.expect(200)), ["m"]);
+}
+
+/// Microsoft Entra ID's validator and provisioning, as they meet the server (issue 15).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entra_validator_session() {
+    let s = Session::start(Compat::entra()).await;
+    let adscim = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
+
+    // Discovery: the core schemas publish `externalId`.
+    for urn in [USER, GROUP] {
+        let doc = s.get(&format!("/Schemas/{urn}")).await.expect(200);
+        let attrs = doc["attributes"].as_array().unwrap();
+        assert!(attrs.iter().any(|a| a["name"] == "externalId"), "{urn}");
+    }
+
+    // Entra's Create Group body: the Microsoft URN is not stored, so not echoed.
+    let body = json!({
+        "schemas": [GROUP, adscim],
+        "externalId": "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159",
+        "displayName": "displayName",
+        "meta": {"resourceType": "Group"}
+    });
+    let group = s.post("/Groups", body).await.expect(201);
+    assert_eq!(group["schemas"], json!([GROUP]));
+    let gpath = format!("/Groups/{}", group["id"].as_str().unwrap());
+    assert_eq!(s.get(&gpath).await.expect(200)["schemas"], json!([GROUP]));
+    let list = s.get("/Groups").await.expect(200);
+    assert_eq!(list["Resources"][0]["schemas"], json!([GROUP]));
+
+    // Group PATCH: 204 No Content.
+    let u = s
+        .post("/Users", user("dave@example.com", "ext-d"))
+        .await
+        .expect(201);
+    let id = u["id"].as_str().unwrap().to_owned();
+    let upath = format!("/Users/{id}");
+    let add = json!([{"op": "Add", "path": "members", "value": [{"value": id}]}]);
+    assert_eq!(s.patch(&gpath, add).await.expect(204), Value::Null);
+    assert_eq!(member_ids(&s.get(&gpath).await.expect(200)), [id.as_str()]);
+
+    // The bare-string manager: set, replaced, cleared.
+    let manager = format!("{ENTERPRISE}:manager");
+    let set = json!([{"op": "Add", "path": manager, "value": "m-1"}]);
+    let answer = s.patch(&upath, set).await.expect(200);
+    assert_eq!(answer[ENTERPRISE]["manager"], json!({"value": "m-1"}));
+    let replace = json!([{"op": "Replace", "path": manager, "value": "m-2"}]);
+    let answer = s.patch(&upath, replace).await.expect(200);
+    assert_eq!(answer[ENTERPRISE]["manager"], json!({"value": "m-2"}));
+    let clear = json!([{"op": "Replace", "path": manager, "value": ""}]);
+    s.patch(&upath, clear).await.expect(200);
+    let after = s.get(&upath).await.expect(200);
+    assert!(
+        after.pointer(&format!("/{ENTERPRISE}/manager")).is_none(),
+        "{after}"
+    );
+
+    // The validator's null update: `replace` with `null` unassigns.
+    let null = json!([{"op": "Replace", "path": "displayName", "value": null}]);
+    let answer = s.patch(&upath, null).await.expect(200);
+    assert!(answer.get("displayName").is_none());
+}
+
+/// An RFC-mode server answers a group PATCH with 200 and the group, projected as asked
+/// (RFC 7644 §3.5.2, §3.9); it refuses what Entra's preset would drop or accept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rfc_group_patch_answers_the_projected_group() {
+    let s = Session::start(Compat::strict()).await;
+    let group = s
+        .post(
+            "/Groups",
+            json!({"schemas": [GROUP], "displayName": "Ops", "members": [{"value": "m1"}]}),
+        )
+        .await
+        .expect(201);
+    let gpath = format!("/Groups/{}", group["id"].as_str().unwrap());
+    let add = json!([{"op": "add", "path": "members", "value": [{"value": "m2"}]}]);
+    let full = s.patch(&gpath, add.clone()).await.expect(200);
+    assert_eq!(member_ids(&full), ["m1", "m2"]);
+    let slim = s
+        .patch(&format!("{gpath}?attributes=displayName"), add.clone())
+        .await
+        .expect(200);
+    assert_eq!(slim["displayName"], "Ops");
+    assert!(
+        slim.get("members").is_none() && slim.get("id").is_some(),
+        "{slim}"
+    );
+    let without = s
+        .patch(&format!("{gpath}?excludedAttributes=members"), add)
+        .await
+        .expect(200);
+    assert!(without.get("members").is_none() && without["displayName"] == "Ops");
+
+    let adscim = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
+    let body = json!({"schemas": [GROUP, adscim], "displayName": "Entra"});
+    let e = s
+        .post("/Groups", body)
+        .await
+        .error(400, Some("invalidValue"));
+    assert!(e["detail"].as_str().unwrap().contains(adscim), "{e}");
 }

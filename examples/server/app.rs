@@ -14,7 +14,9 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use scimkit::provider::{Memberships, Provider, check_if_match, is_not_modified, version};
+use scimkit::provider::{
+    Memberships, PatchAnswer, Provider, check_if_match, is_not_modified, version,
+};
 use scimkit::{PatchOp, PatchOperation, ScimError, SearchRequest};
 use serde_json::Value;
 
@@ -378,9 +380,35 @@ async fn patch(
         if changed {
             data.reindex(&rt, &id);
         }
-        data.answer(&app.provider, &rt, &id, &request)
+        match app.provider.patch_answer(&rt) {
+            PatchAnswer::NoContent => {
+                let stored = get_one(&data.resources, &rt, &id)?;
+                Ok(PatchReply::NoContent(version(stored).map(str::to_owned)))
+            }
+            _ => data
+                .answer(&app.provider, &rt, &id, &request)
+                .map(PatchReply::Resource),
+        }
     })();
-    app.reply(StatusCode::OK, result)
+    match result {
+        Ok(PatchReply::Resource(body)) => app.answer(StatusCode::OK, &body),
+        Ok(PatchReply::NoContent(etag)) => {
+            // RFC 7644 §3.5.2: 204 "and the appropriate response headers": the new version.
+            let mut r = StatusCode::NO_CONTENT.into_response();
+            if let Some(v) = etag.and_then(|v| HeaderValue::from_str(&v).ok()) {
+                r.headers_mut().insert(header::ETAG, v);
+            }
+            r
+        }
+        Err(e) => app.fail(&e),
+    }
+}
+
+/// A successful PATCH's answer, as [`Provider::patch_answer`] chooses it.
+enum PatchReply {
+    Resource(Value),
+    /// The new entity tag, if any.
+    NoContent(Option<String>),
 }
 
 async fn delete(

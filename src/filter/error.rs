@@ -130,6 +130,9 @@ impl fmt::Display for SyntaxError {
         if !self.found.is_empty() {
             write!(f, ", found `{}`", self.found)?;
         }
+        if self.kind == ErrorKind::ValuePathSubAttribute {
+            f.write_str(" (enable Compat::filter_value_path_sub_attribute to read it as a condition on one element)")?;
+        }
         Ok(())
     }
 }

@@ -58,6 +58,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+pub(crate) use self::ops::may_list;
 use self::ops::{Engine, Kind};
 use self::target::Selector;
 use crate::compat::Compat;
@@ -86,6 +87,7 @@ pub struct Patcher<'s> {
     schemas: &'s SchemaRegistry,
     compat: Compat,
     max_operations: usize,
+    body: bool,
 }
 
 impl<'s> Patcher<'s> {
@@ -95,7 +97,15 @@ impl<'s> Patcher<'s> {
             schemas,
             compat: Compat::strict(),
             max_operations: DEFAULT_MAX_OPERATIONS,
+            body: false,
         }
+    }
+
+    /// Reads a `POST`/`PUT` body (as a path-less `add`) rather than a PATCH request: the
+    /// PATCH-only switches do not apply and errors do not name them.
+    pub(crate) fn for_body(mut self) -> Self {
+        self.body = true;
+        self
     }
 
     /// Tolerates the IdP deviations `compat` switches on.
@@ -226,7 +236,8 @@ impl<'s> Patcher<'s> {
         let n = ops.len();
         if n == 0 && !self.compat.empty_operations {
             return Err(ScimError::invalid_value(
-                "`Operations` must hold at least one operation (RFC 7644 §3.5.2)",
+                "`Operations` must hold at least one operation (RFC 7644 §3.5.2), or enable \
+                 Compat::empty_operations",
             ));
         }
         if n > self.max_operations {
@@ -236,6 +247,7 @@ impl<'s> Patcher<'s> {
             )));
         }
         let mut engine = Engine::new(resource, self.schemas, self.compat)?;
+        engine.body = self.body;
         for (i, (kind, path, value)) in ops.enumerate() {
             let done = match path {
                 None => engine.apply(kind, None, value),

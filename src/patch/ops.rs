@@ -6,6 +6,10 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 mod remove;
+mod unassign;
+mod urns;
+
+pub(crate) use urns::may_list;
 
 use super::ident::fresh;
 use super::target::{Def, Resolver, Selector, Target, clip, get_ci, key_ci};
@@ -43,6 +47,9 @@ pub(crate) struct Engine<'r, 'a> {
     pub(crate) resolver: Resolver<'a>,
     compat: Compat,
     pub(crate) log: UndoLog,
+    /// Reading a `POST`/`PUT` body rather than a PATCH request: PATCH-only switches
+    /// ([`Compat::dotted_keys_in_value`]) do not apply, and errors do not name them.
+    pub(crate) body: bool,
 }
 
 fn internal() -> ScimError {
@@ -73,6 +80,7 @@ impl<'r, 'a> Engine<'r, 'a> {
             resolver,
             compat,
             log: UndoLog::default(),
+            body: false,
         })
     }
 
@@ -89,6 +97,11 @@ impl<'r, 'a> Engine<'r, 'a> {
         target: Option<&Target<'_>>,
         value: Option<Cow<'_, Value>>,
     ) -> Result<(), ScimError> {
+        if let (Kind::Replace, Some(t), Some(v)) = (kind, target, value.as_deref())
+            && v.is_null()
+        {
+            return self.replace_null(t);
+        }
         let value = value.filter(|v| !v.is_null());
         match (kind, target) {
             (Kind::Remove, None) => Err(ScimError::no_target(
@@ -151,9 +164,9 @@ impl<'r, 'a> Engine<'r, 'a> {
             }
             let target = match scope {
                 Some(ext) => resolver.resolve(Some(ext.id()), key, None),
-                None => resolver.resolve_key(key, self.compat.dotted_keys_in_value),
+                None => resolver.resolve_key(key, self.dotted_keys()),
             }
-            .map_err(|e| self.dotted_hint(key, e))?;
+            .map_err(|e| self.unknown_key(key, v, e))?;
             if v.is_null() {
                 // RFC 7643 §2.5: null is "unassigned": replace unassigns, add has nothing to add.
                 if kind == Kind::Replace {
@@ -166,18 +179,6 @@ impl<'r, 'a> Engine<'r, 'a> {
         Ok(())
     }
 
-    fn dotted_hint(&self, key: &str, e: ScimError) -> ScimError {
-        if !self.compat.dotted_keys_in_value && (key.contains('.') || key.contains(':')) {
-            ScimError::invalid_path(format!(
-                "`{}` is not an attribute name; dotted or URN-qualified keys in a path-less \
-                 value need Compat::dotted_keys_in_value",
-                clip(key)
-            ))
-        } else {
-            e
-        }
-    }
-
     /// Merges URNs into `schemas` (never removes: a path-less value lists what it sets).
     fn add_schemas(&mut self, v: &Value) -> Result<(), ScimError> {
         let urns = v
@@ -187,7 +188,9 @@ impl<'r, 'a> Engine<'r, 'a> {
             let urn = urn
                 .as_str()
                 .ok_or_else(|| ScimError::invalid_value("`schemas` must be an array of URNs"))?;
-            self.add_schema_urn(urn)?;
+            if self.admit_urn(urn)? {
+                self.add_schema_urn(urn)?;
+            }
         }
         Ok(())
     }
@@ -225,12 +228,18 @@ impl<'r, 'a> Engine<'r, 'a> {
         &mut self,
         kind: Kind,
         t: &Target<'_>,
-        value: Cow<'_, Value>,
+        mut value: Cow<'_, Value>,
     ) -> Result<(), ScimError> {
         let Some(attr) = t.attr else {
             let ext = t.ext.ok_or_else(|| ScimError::invalid_path("empty path"))?;
             return self.object(kind, Some(ext), &value, false);
         };
+        if urns::is_schemas(t) {
+            value = Cow::Owned(self.admit_urns(&value)?);
+        }
+        if let Some(id) = self.manager_id(t, &value)? {
+            return self.write_manager(t, attr, id);
+        }
         let holder = self.make_holder(t.ext)?;
         let h = holder.as_deref();
         let existing = self.attr_value(h, attr)?;
@@ -408,10 +417,10 @@ impl<'r, 'a> Engine<'r, 'a> {
                 .template()
                 .filter(|_| self.compat.create_on_missing_value_path && attr.is_complex());
             let Some(template) = template else {
-                return Err(ScimError::no_target(format!(
-                    "the filter on `{}` matches no value",
-                    attr.name()
-                )));
+                let switch = !self.compat.create_on_missing_value_path
+                    && attr.is_complex()
+                    && filter.template().is_some();
+                return Err(no_match(attr, switch));
             };
             for (name, v) in template {
                 let d = attr.sub(name).ok_or_else(|| {
@@ -611,6 +620,7 @@ impl<'r, 'a> Engine<'r, 'a> {
         let Some(ext) = ext else {
             return Ok(None);
         };
+        self.check_extension(ext)?;
         let key = key_ci(self.root_map()?, ext.id())
             .unwrap_or(ext.id())
             .to_owned();
@@ -727,6 +737,17 @@ impl<'r, 'a> Engine<'r, 'a> {
         self.log.push(Undo::Reinsert { place, removed });
         Ok(())
     }
+}
+
+/// `noTarget`: a value filter matched nothing; `switch` when
+/// [`Compat::create_on_missing_value_path`] would accept the operation.
+fn no_match(attr: Def<'_>, switch: bool) -> ScimError {
+    let d = format!("the filter on `{}` matches no value", attr.name());
+    ScimError::no_target(if switch {
+        format!("{d}, or enable Compat::create_on_missing_value_path")
+    } else {
+        d
+    })
 }
 
 /// Whether an attribute was set, without holding a borrow of the resource.

@@ -255,8 +255,9 @@ fn errors_leave_resource_unchanged() {
             ScimType::Mutability,
         ),
         (
+            // RFC 7643 §2.5: null unassigns, and userName is required.
             json!([{"op": "replace", "path": "userName", "value": null}]),
-            ScimType::InvalidValue,
+            ScimType::Mutability,
         ),
         (
             json!([{"op": "remove", "path": "emails", "value": [{"value": "babs@jensen.org"}]}]),

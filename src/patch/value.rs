@@ -143,7 +143,7 @@ pub(super) fn conform(
         return match simple(compat, kind, v) {
             Checked::AsIs => Ok(v.clone()),
             Checked::Coerced(c) => Ok(c),
-            Checked::Bad => Err(expects(def, kind)),
+            Checked::Bad => Err(refused(compat, def, kind, v)),
         };
     }
     let Value::Object(obj) = v else {
@@ -232,6 +232,21 @@ fn simple(compat: &Compat, kind: AttrType, v: &Value) -> Checked {
         AttrType::Complex => v.is_object(),
     };
     if ok { Checked::AsIs } else { Checked::Bad }
+}
+
+/// [`expects`], naming [`Compat::string_booleans`] when the value is a string boolean it
+/// would accept.
+fn refused(compat: &Compat, def: Def<'_>, kind: AttrType, v: &Value) -> ScimError {
+    let mut e = expects(def, kind);
+    let string_boolean = v.as_str().and_then(string_boolean).is_some();
+    if kind == AttrType::Boolean
+        && string_boolean
+        && !compat.string_booleans
+        && let Some(d) = e.detail.as_mut()
+    {
+        d.push_str(", or enable Compat::string_booleans");
+    }
+    e
 }
 
 /// `invalidValue`: `def` expects another type.

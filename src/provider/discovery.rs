@@ -10,6 +10,7 @@ use crate::model::{
     AuthenticationScheme, BulkConfig, FilterConfig, ListResponse, Meta, ResourceType,
     ServiceProviderConfig, Supported,
 };
+use crate::schema::Schema;
 
 fn to_value<T: Serialize>(v: &T) -> Result<Value, ScimError> {
     serde_json::to_value(v)
@@ -91,15 +92,35 @@ impl Provider {
     }
 
     /// The `/Schemas` representation of every registered schema (RFC 7643 §7), with `meta`.
+    ///
+    /// The core schema of each resource type also lists the common attribute `externalId`
+    /// (RFC 7643 §3.1: caseExact, readWrite, returned by default, no uniqueness), as Microsoft's
+    /// reference server does: Entra ID's default mapping writes it and its validator looks
+    /// for it there. Everything else keeps treating `externalId` as common.
     pub fn schema_documents(&self) -> Result<Vec<Value>, ScimError> {
-        self.schemas
-            .schemas()
-            .map(|s| {
-                let mut meta = Meta::for_resource_type("Schema");
-                meta.location = Some(format!("{}/Schemas/{}", self.base_url, s.id()));
-                to_value(&s.clone().with_meta(meta))
-            })
-            .collect()
+        self.schemas.schemas().map(|s| self.published(s)).collect()
+    }
+
+    /// One schema as `/Schemas` shows it: `meta`, and `externalId` on core schemas.
+    fn published(&self, s: &Schema) -> Result<Value, ScimError> {
+        let mut meta = Meta::for_resource_type("Schema");
+        meta.location = Some(format!("{}/Schemas/{}", self.base_url, s.id()));
+        let mut doc = to_value(&s.clone().with_meta(meta))?;
+        let core = self.schemas.resource_type_names().any(|n| {
+            self.schemas
+                .resource_type(n)
+                .is_some_and(|(c, _)| c.eq_ignore_ascii_case(s.id()))
+        });
+        let external_id = self
+            .schemas
+            .resolve_parts(None, "externalId", None)
+            .filter(|r| r.schema.is_none());
+        if let (true, None, Some(r)) = (core, s.attribute("externalId"), external_id)
+            && let Some(Value::Array(attributes)) = doc.get_mut("attributes")
+        {
+            attributes.push(to_value(r.attribute)?);
+        }
+        Ok(doc)
     }
 
     /// `GET /Schemas/{id}`: the schema with this URN (ignoring ASCII case), else `404`.
@@ -108,9 +129,7 @@ impl Provider {
             .schemas
             .schema(id)
             .ok_or_else(|| ScimError::not_found(format!("no schema `{}`", clip(id))))?;
-        let mut meta = Meta::for_resource_type("Schema");
-        meta.location = Some(format!("{}/Schemas/{}", self.base_url, s.id()));
-        to_value(&s.clone().with_meta(meta))
+        self.published(s)
     }
 
     /// `GET /Schemas`: every schema, as a list response.

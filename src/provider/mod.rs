@@ -88,6 +88,19 @@ pub enum Profile {
     IdentityCenter(IdentityCenter),
 }
 
+/// What a successful `PATCH` answers. RFC 7644 §3.5.2 allows either: `200 OK` with the
+/// resource "subject to the \"attributes\" query parameter", or `204 No Content`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PatchAnswer {
+    /// `200 OK` with the resource, projected by the request's `attributes` /
+    /// `excludedAttributes` ([`Provider::respond`]).
+    Resource,
+    /// `204 No Content`: Entra ID expects it for groups (an answer listing every member is
+    /// work for nothing), and AWS IAM Identity Center answers PatchGroup so.
+    NoContent,
+}
+
 /// A SCIM service provider's request logic over a store the embedding service keeps; see the
 /// [module docs](self).
 #[derive(Debug, Clone)]
@@ -98,6 +111,8 @@ pub struct Provider {
     profile: Profile,
     max_results: usize,
     max_operations: usize,
+    /// [`PatchAnswer`]s set by [`Provider::with_patch_answer`], by resource type.
+    patch_answers: Vec<(String, PatchAnswer)>,
 }
 
 impl Provider {
@@ -115,6 +130,7 @@ impl Provider {
             profile: Profile::Rfc,
             max_results: DEFAULT_MAX_RESULTS,
             max_operations: DEFAULT_MAX_OPERATIONS,
+            patch_answers: Vec::new(),
         }
     }
 
@@ -149,6 +165,50 @@ impl Provider {
     pub fn with_max_results(mut self, max: usize) -> Self {
         self.max_results = max;
         self
+    }
+
+    /// Answers a successful `PATCH` of `resource_type` with `answer`, whatever the compat
+    /// switches and profile would choose ([`patch_answer`](Self::patch_answer)).
+    #[must_use]
+    pub fn with_patch_answer(mut self, resource_type: &str, answer: PatchAnswer) -> Self {
+        self.patch_answers
+            .retain(|(rt, _)| !rt.eq_ignore_ascii_case(resource_type));
+        self.patch_answers.push((resource_type.to_owned(), answer));
+        self
+    }
+
+    /// What a successful `PATCH` of `resource_type` answers: the choice of
+    /// [`with_patch_answer`](Self::with_patch_answer), else [`PatchAnswer::NoContent`] for
+    /// groups under [`Profile::IdentityCenter`] or with exactly [`Compat::entra`]'s switches,
+    /// else [`PatchAnswer::Resource`] (whose body is [`respond`](Self::respond)'s).
+    ///
+    /// ```
+    /// use scimkit::Compat;
+    /// use scimkit::provider::{PatchAnswer, Provider};
+    ///
+    /// let rfc = Provider::new("https://example.com/scim/v2");
+    /// assert_eq!(rfc.patch_answer("Group"), PatchAnswer::Resource);
+    /// let entra = rfc.clone().with_compat(Compat::entra());
+    /// assert_eq!(entra.patch_answer("Group"), PatchAnswer::NoContent);
+    /// assert_eq!(entra.patch_answer("User"), PatchAnswer::Resource);
+    /// let mine = entra.with_patch_answer("Group", PatchAnswer::Resource);
+    /// assert_eq!(mine.patch_answer("Group"), PatchAnswer::Resource);
+    /// ```
+    pub fn patch_answer(&self, resource_type: &str) -> PatchAnswer {
+        if let Some((_, a)) = self
+            .patch_answers
+            .iter()
+            .find(|(rt, _)| rt.eq_ignore_ascii_case(resource_type))
+        {
+            return *a;
+        }
+        let preset =
+            matches!(self.profile, Profile::IdentityCenter(_)) || self.compat == Compat::entra();
+        if preset && resource_type.eq_ignore_ascii_case("Group") {
+            PatchAnswer::NoContent
+        } else {
+            PatchAnswer::Resource
+        }
     }
 
     /// The most operations a PATCH request may hold.
@@ -316,6 +376,7 @@ impl Provider {
         self.check_list_profile(resource_type, &query)?;
         let mut page = query.list(resources, &self.schemas)?;
         for r in &mut page.resources {
+            self.declared_schemas_only(resource_type, r);
             self.shape(resource_type, r);
         }
         Ok(page)
@@ -377,8 +438,27 @@ impl Provider {
             &self.schemas,
         )?;
         let mut out = projection.apply(resource, &self.schemas);
+        self.declared_schemas_only(resource_type, &mut out);
         self.shape(resource_type, &mut out);
         Ok(out)
+    }
+
+    /// Keeps in `schemas` only the URNs a resource of this type may list (RFC 7643 §3, §6), so
+    /// a resource stored before writes checked them answers as the writes now store it.
+    fn declared_schemas_only(&self, resource_type: &str, resource: &mut Value) {
+        let Some(core) = self
+            .schemas
+            .resource_type(resource_type)
+            .and_then(|(c, _)| self.schemas.schema(c))
+        else {
+            return;
+        };
+        if let Some(Value::Array(urns)) = resource.get_mut("schemas") {
+            urns.retain(|u| {
+                u.as_str()
+                    .is_none_or(|u| crate::patch::may_list(&self.schemas, Some(core), u))
+            });
+        }
     }
 }
 

@@ -340,6 +340,7 @@ impl Provider {
         let mut resource = serde_json::json!({ "schemas": [core.id()] });
         Patcher::new(&self.schemas)
             .compat(self.compat)
+            .for_body()
             .apply_owned(
                 PatchOp::new(vec![PatchOperation::add_value(input)]),
                 &mut resource,

@@ -18,7 +18,7 @@ impl Engine<'_, '_> {
     ) -> Result<(), ScimError> {
         let Some(attr) = t.attr else {
             if value.is_some() {
-                return Err(remove_value_error());
+                return Err(remove_value_error(false));
             }
             return match t.ext {
                 Some(ext) => self.remove_extension(ext),
@@ -44,7 +44,9 @@ impl Engine<'_, '_> {
                     self.unset(&Place::holder(h), &key)
                 }
             }
-            (_, _, Some(_)) => Err(remove_value_error()),
+            (filter, sub, Some(_)) => Err(remove_value_error(
+                filter.is_none() && sub.is_none() && !self.compat.remove_with_value,
+            )),
             (None, None, None) => {
                 check_remove(attr, true)?;
                 self.unset(&Place::holder(h), &key)
@@ -188,9 +190,15 @@ impl Engine<'_, '_> {
     }
 }
 
-fn remove_value_error() -> ScimError {
-    ScimError::invalid_value(
-        "`remove` takes no `value`: select values with a filter such as \
-         `members[value eq \"…\"]` (RFC 7644 §3.5.2.2), or enable Compat::remove_with_value",
-    )
+/// `remove` with a `value`; `switch` when [`Compat::remove_with_value`] would accept it.
+///
+/// [`Compat::remove_with_value`]: crate::Compat::remove_with_value
+fn remove_value_error(switch: bool) -> ScimError {
+    let d = "`remove` takes no `value`: select values with a filter such as \
+             `members[value eq \"…\"]` (RFC 7644 §3.5.2.2)";
+    ScimError::invalid_value(if switch {
+        format!("{d}, or enable Compat::remove_with_value")
+    } else {
+        d.to_owned()
+    })
 }
