@@ -140,7 +140,8 @@
 //! Strict RFC behaviour is the default. Known deviations of real identity providers (Microsoft
 //! Entra ID, Okta, JumpCloud) are accepted only when a [`Compat`] switch says so, one named
 //! switch per deviation, with a preset per provider ([`Compat::entra`], [`Compat::okta`],
-//! [`Compat::jumpcloud`]).
+//! [`Compat::jumpcloud`]). A strict refusal that a switch would accept names it in its
+//! detail (`… or enable Compat::string_booleans`).
 //!
 //! ## Crate features
 //!

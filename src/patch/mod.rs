@@ -27,6 +27,8 @@
 //! | `replace` on a complex attribute or on valuePath-selected values | sub-attributes named in the value are replaced, the others kept | §3.5.2.3 "Sub-attributes that are not specified in the value parameter are left unchanged". |
 //! | a single value sent for a multi-valued attribute | read as a one-element list | Clients send `{"value": …}` where `[{"value": …}]` is meant; nothing else could be meant. |
 //! | `null` or `[]` for an attribute | unassigns it on `replace`, adds nothing on `add` | RFC 7643 §2.5: null and the empty array are "unassigned". |
+//! | `replace` at a path with `"value": null` | unassigns the target as `remove` would, with its mutability and required checks; a value filter matching nothing is `noTarget` as for any `replace` | RFC 7643 §2.5. `add` with `null` stays `invalidValue`: §3.5.2.1 requires a value to add. |
+//! | a URN in `schemas` that is neither the resource type's schema nor a declared extension | `400 invalidValue` naming it (dropped under [`Compat::drop_undeclared_schemas`]); an object under such a URN is refused in every mode | RFC 7643 §3, §6: `schemas` names the schemas of the attributes present, and a resource type declares its extensions. |
 //! | readOnly sub-attributes inside a value (`manager.displayName`) | ignored | RFC 7644 §3.5.1 ignores readOnly input; clients echo what the server returned. A path naming a readOnly attribute is `mutability` unless the value is unchanged (Okta sends the group's own `id`). |
 //! | `remove` with a `value` | `400 invalidValue` (or removes the listed values, under [`Compat::remove_with_value`]) | §3.5.2.2 defines no `value`; ignoring it would remove every member. |
 //! | setting `primary: true` | the other values' `primary` becomes `false`; two primaries in one value is `invalidValue` | RFC 7643 §2.4: "MUST appear no more than once". |
@@ -40,10 +42,11 @@
 //! | malformed path, unknown attribute | 400 `invalidPath` |
 //! | `remove` without `path` | 400 `noTarget` |
 //! | `replace` (or `add`) filter matching nothing | 400 `noTarget` |
-//! | `add`/`replace` without `value`, a value of the wrong type, empty `Operations` | 400 `invalidValue` |
+//! | `add` without `value`, `replace` without one (or with `null` and no `path`), a value of the wrong type, an undeclared URN in `schemas`, empty `Operations` | 400 `invalidValue` |
 //! | changing a readOnly attribute, or an immutable one that is set; removing a required, readOnly or immutable one | 400 `mutability` |
 //!
-//! The `detail` names the failing operation's index.
+//! The `detail` names the failing operation's index, and, when a [`Compat`] switch would
+//! accept the request, that switch (`… or enable Compat::string_booleans`).
 
 mod ident;
 mod ops;
