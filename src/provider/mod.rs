@@ -12,7 +12,7 @@
 //! | `GET /Users/{id}` and the body of every other answer (§3.4.1, §3.9) | [`respond`](Provider::respond) |
 //! | `POST /Users` (§3.3) | [`create`](Provider::create) |
 //! | `PUT /Users/{id}` (§3.5.1) | [`replace`](Provider::replace) |
-//! | `PATCH /Users/{id}` (§3.5.2) | [`patch`](Provider::patch) |
+//! | `PATCH /Users/{id}` (§3.5.2) | [`patch`](Provider::patch), answered `200` with [`respond`](Provider::respond) or `204` as [`patch_answer`](Provider::patch_answer) says |
 //! | a user's readOnly `groups` (RFC 7643 §4.1.2) in `GET`, lists and write answers | [`respond_with`](Provider::respond_with), [`list_with`](Provider::list_with) over a [`Memberships`] index |
 //! | `If-Match`, `If-None-Match` (§3.14) | [`check_if_match`], [`is_not_modified`] |
 //! | any failure (§3.12) | [`error_body`](Provider::error_body) and [`ScimError::status`] |
