@@ -404,3 +404,41 @@ fn group_patch_answers_no_content_under_entra_and_identity_center() {
     assert_eq!(mine.patch_answer("Group"), PatchAnswer::Resource);
     assert_eq!(mine.patch_answer("User"), PatchAnswer::NoContent);
 }
+
+/// A client that registers what `/Schemas` publishes (so `externalId` is in the core schema)
+/// still reads and writes it once, under its one spelling.
+#[test]
+fn a_registry_built_from_the_published_schemas_handles_external_id_once() {
+    let published = provider(Compat::strict()).schema_documents().unwrap();
+    let mut r = SchemaRegistry::new();
+    r.register_json(&Value::Array(published)).unwrap();
+    r.register_resource_type("User", USER, &[ENT]);
+    r.register_resource_type("Group", GROUP, &[]);
+    let p = Provider::new("https://example.com/scim/v2").with_schemas(r.clone());
+    assert!(r.resolve("externalId").unwrap().leaf().case_exact());
+
+    let body = json!({"schemas": [GROUP], "displayName": "G", "EXTERNALID": "Ext-1"});
+    let g = stored(&p, "Group", body);
+    assert_eq!(g["externalId"], "Ext-1");
+    assert!(g.get("EXTERNALID").is_none());
+    let typed = scimkit::Group::from_value_with(g.clone(), &r).unwrap();
+    assert_eq!(typed.external_id.as_deref(), Some("Ext-1"));
+    let put = p
+        .replace(
+            "Group",
+            &g,
+            &json!({"schemas": [GROUP], "displayName": "G"}),
+            now(),
+            [],
+        )
+        .unwrap();
+    assert!(put.get("externalId").is_none(), "{put}");
+    let doc = p.schema_document(GROUP).unwrap();
+    let n = doc["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["name"] == "externalId")
+        .count();
+    assert_eq!(n, 1);
+}
