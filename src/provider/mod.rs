@@ -17,6 +17,12 @@
 //! | `If-Match`, `If-None-Match` (§3.14) | [`check_if_match`], [`is_not_modified`] |
 //! | any failure (§3.12) | [`error_body`](Provider::error_body) and [`ScimError::status`] |
 //!
+//! The cleartext `password` a `POST`, `PUT` or `PATCH` sets never stays in the resource a write
+//! returns: [`create_written`](Provider::create_written),
+//! [`replace_written`](Provider::replace_written) and [`patch_written`](Provider::patch_written)
+//! hand it over separately ([`Written::password`]) for the service to hash, and `create`,
+//! `replace` and `patch` drop it.
+//!
 //! Writes keep `meta` up to date (`created`, `lastModified`, `location`, and a weak `version`
 //! that changes on every modification) and enforce the schemas' `required`, `mutability` and
 //! `uniqueness` characteristics. The service supplies ids and the clock, keeps the store
@@ -49,6 +55,7 @@
 mod discovery;
 mod groups;
 mod identity_center;
+mod secret;
 mod version;
 mod write;
 
@@ -57,6 +64,7 @@ use std::borrow::Borrow;
 use serde_json::Value;
 
 pub use groups::Memberships;
+pub use secret::Written;
 pub use version::{check_if_match, is_not_modified, version};
 
 use crate::aws::IdentityCenter;
@@ -311,10 +319,11 @@ impl Provider {
         I: IntoIterator,
         I::Item: Borrow<Value>,
     {
-        let query = Query::from_search_request_with(request, &self.schemas, &self.compat)?
+        let schemas = self.scoped(resource_type);
+        let query = Query::from_search_request_with(request, &schemas, &self.compat)?
             .with_max_results(self.max_results);
         self.check_list_profile(resource_type, &query)?;
-        let mut page = query.list(resources, &self.schemas)?;
+        let mut page = query.list(resources, &schemas)?;
         for r in &mut page.resources {
             self.shape(resource_type, r);
         }
@@ -371,12 +380,13 @@ impl Provider {
         request: &SearchRequest,
     ) -> Result<Value, ScimError> {
         let none: &[String] = &[];
+        let schemas = self.scoped(resource_type);
         let projection = Projection::new(
             request.attributes.as_deref().unwrap_or(none),
             request.excluded_attributes.as_deref().unwrap_or(none),
-            &self.schemas,
+            &schemas,
         )?;
-        let mut out = projection.apply(resource, &self.schemas);
+        let mut out = projection.apply(resource, &schemas);
         self.shape(resource_type, &mut out);
         Ok(out)
     }
