@@ -63,7 +63,7 @@ use self::target::Selector;
 use crate::compat::Compat;
 use crate::error::ScimError;
 use crate::model::{Group, PatchOp, User};
-use crate::path::PatchPath;
+use crate::path::{AttrPath, PatchPath};
 use crate::schema::SchemaRegistry;
 
 /// The default for [`Patcher::max_operations`].
@@ -245,7 +245,9 @@ impl<'s> Patcher<'s> {
                     .and_then(|p| {
                         let filter = p.value_filter().map(|f| f as &dyn Selector);
                         let t = engine.resolver.resolve_path(&p, filter)?;
-                        engine.apply(kind, Some(&t), value)
+                        engine
+                            .apply(kind, Some(&t), value)
+                            .map_err(|e| whole_path(e, p.attr()))
                     }),
             };
             if let Err(e) = done {
@@ -344,6 +346,22 @@ impl PatchOp {
 }
 
 /// Prefixes the detail with the index of the failing operation.
+/// A detail naming the leaf of `path` (`` `created` `` for `meta.created`, `` `value` `` for
+/// `emails[type eq "work"].value`) rewritten to name the whole attribute path.
+fn whole_path(e: ScimError, path: &AttrPath) -> ScimError {
+    let (urn, name, sub) = (path.urn(), path.name(), path.sub_attribute());
+    if urn.is_none() && sub.is_none() {
+        return e;
+    }
+    let mut whole = urn.map_or_else(String::new, |u| format!("{u}:"));
+    whole.push_str(name);
+    if let Some(sub) = sub {
+        whole.push('.');
+        whole.push_str(sub);
+    }
+    value::within(e, sub.unwrap_or(name), &whole)
+}
+
 fn at_operation(mut e: ScimError, i: usize) -> ScimError {
     e.detail = Some(match e.detail.take() {
         Some(d) => format!("Operations[{i}]: {d}"),

@@ -106,6 +106,7 @@ pub struct Provider {
     profile: Profile,
     max_results: usize,
     max_operations: usize,
+    documentation_uri: Option<String>,
 }
 
 impl Provider {
@@ -123,6 +124,7 @@ impl Provider {
             profile: Profile::Rfc,
             max_results: DEFAULT_MAX_RESULTS,
             max_operations: DEFAULT_MAX_OPERATIONS,
+            documentation_uri: None,
         }
     }
 
@@ -156,6 +158,14 @@ impl Provider {
     #[must_use]
     pub fn with_max_results(mut self, max: usize) -> Self {
         self.max_results = max;
+        self
+    }
+
+    /// The service's own documentation, advertised as the `documentationUri` of
+    /// `/ServiceProviderConfig` (RFC 7643 §5); without it the document has none.
+    #[must_use]
+    pub fn with_documentation_uri(mut self, uri: impl Into<String>) -> Self {
+        self.documentation_uri = Some(uri.into());
         self
     }
 
@@ -309,7 +319,23 @@ impl Provider {
     /// A bad filter is `400 invalidFilter`, a bad `sortBy` or attribute list `400 invalidPath`;
     /// under [`Profile::IdentityCenter`] a filter Identity Center does not answer is
     /// `400 invalidFilter` too.
-    pub fn list<I>(
+    ///
+    /// `resources` is what the write methods take as `existing`/`others`: the stored resources,
+    /// borrowed (`&store`, `map.values()`, `[&a, &b]`, `[]`).
+    pub fn list<'a, I>(
+        &self,
+        resource_type: &str,
+        request: &SearchRequest,
+        resources: I,
+    ) -> Result<ListResponse<Value>, ScimError>
+    where
+        I: IntoIterator<Item = &'a Value>,
+    {
+        self.list_items(resource_type, request, resources)
+    }
+
+    /// [`list`](Self::list) over owned or borrowed values.
+    fn list_items<I>(
         &self,
         resource_type: &str,
         request: &SearchRequest,
@@ -349,14 +375,13 @@ impl Provider {
     /// assert_eq!(all.total_results, 2);
     /// # Ok::<(), scimkit::ScimError>(())
     /// ```
-    pub fn search_all<I>(
+    pub fn search_all<'a, I>(
         &self,
         request: &SearchRequest,
         resources: I,
     ) -> Result<ListResponse<Value>, ScimError>
     where
-        I: IntoIterator,
-        I::Item: Borrow<Value>,
+        I: IntoIterator<Item = &'a Value>,
     {
         if matches!(self.profile, Profile::IdentityCenter(_)) {
             return Err(ScimError::with_status(

@@ -232,7 +232,7 @@ impl Provider {
                 {
                     return Err(ScimError::mutability(format!(
                         "`{}` is immutable: a PUT must repeat its value (RFC 7644 §3.5.1)",
-                        attr.name()
+                        whole_name(ext, attr)
                     )));
                 }
                 _ => {}
@@ -493,7 +493,7 @@ impl Provider {
             if attr.required() && !present && ext_present {
                 return Err(ScimError::invalid_value(format!(
                     "`{}` is required",
-                    attr.name()
+                    whole_name(ext, attr)
                 )));
             }
         }
@@ -609,6 +609,14 @@ fn extension_paths<'o>(op: &'o PatchOp, extensions: &[&Schema]) -> Cow<'o, Patch
         }
     }
     Cow::Owned(op)
+}
+
+/// A top-level attribute's name as a client writes it: URN-qualified for an extension's.
+fn whole_name(ext: Option<&Schema>, attr: &Attribute) -> String {
+    match ext {
+        Some(e) => format!("{}:{}", e.id(), attr.name()),
+        None => attr.name().to_owned(),
+    }
 }
 
 /// The value of a top-level attribute, core (`ext` = `None`) or under its extension's object.
