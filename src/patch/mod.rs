@@ -30,7 +30,7 @@
 //! | readOnly sub-attributes inside a value (`manager.displayName`) | ignored | RFC 7644 §3.5.1 ignores readOnly input; clients echo what the server returned. A path naming a readOnly attribute is `mutability` unless the value is unchanged (Okta sends the group's own `id`). |
 //! | `remove` with a `value` | `400 invalidValue` (or removes the listed values, under [`Compat::remove_with_value`]) | §3.5.2.2 defines no `value`; ignoring it would remove every member. |
 //! | setting `primary: true` | the other values' `primary` becomes `false`; two primaries in one value is `invalidValue` | RFC 7643 §2.4: "MUST appear no more than once". |
-//! | a path naming an attribute no schema of the resource defines | `400 invalidPath` | §3.12 Table 9; a resource whose `schemas` the registry does not know takes the RFC 7643 §2.2 defaults instead. |
+//! | a path naming an attribute no schema of the resource defines | `400 invalidPath` | §3.12 Table 9. Names resolve in the resource type whose core schema the resource's `schemas` lists (its core schema and declared extensions: `userName` on a Group is unknown), or in the registry's [scope](SchemaRegistry::scoped); a resource whose `schemas` the registry does not know takes the RFC 7643 §2.2 defaults instead. |
 //! | more than [`Patcher::max_operations`] operations | `400 invalidValue` | Table 9's `tooMany` is about filter results; an over-long request is a value the server will not accept. |
 //!
 //! # Errors
