@@ -621,6 +621,45 @@ mod tests {
     }
 
     #[test]
+    fn a_scope_holds_the_type_and_its_declared_extensions_whatever_the_order() {
+        let mut r = SchemaRegistry::new();
+        // The resource type before its schemas: the scope follows later registrations.
+        r.register_resource_type("Device", "urn:example:Device", &["urn:example:ext:Tag"]);
+        let before = r.scoped("Device").unwrap();
+        r.register(Schema::new(
+            "urn:example:Device",
+            vec![Attribute::new("serial", AttrType::String)],
+        ));
+        r.register(Schema::new(
+            "urn:example:ext:Tag",
+            vec![Attribute::new("label", AttrType::String)],
+        ));
+        r.register(Schema::new(
+            "urn:example:Other",
+            vec![Attribute::new("color", AttrType::String)],
+        ));
+        r.register_resource_type("Other", "urn:example:Other", &[]);
+        let device = r.scoped("DEVICE").unwrap();
+        assert!(device.attribute("serial").is_some());
+        assert!(device.attribute("urn:example:ext:Tag:label").is_some());
+        assert!(device.attribute("color").is_none());
+        assert!(device.attribute("urn:example:Other:color").is_none());
+        assert!(device.in_scope("urn:example:ext:tag") && !device.in_scope("urn:example:Other"));
+        assert!(r.attribute("color").is_some());
+        // A view is a snapshot: what was registered after it is not in it.
+        assert!(before.attribute("serial").is_none());
+        let other = r.scoped("Other").unwrap();
+        assert!(other.attribute("urn:example:ext:Tag:label").is_none());
+        let of = |schemas: &str| {
+            r.for_resource(&json!({ "schemas": [schemas] }))
+                .scope()
+                .map(str::to_owned)
+        };
+        assert_eq!(of("urn:example:device").as_deref(), Some("Device"));
+        assert_eq!(of("urn:example:ext:Tag"), None);
+    }
+
+    #[test]
     fn a_custom_core_schema_and_resource_type() {
         let mut r = SchemaRegistry::new();
         r.register(Schema::new(
