@@ -359,8 +359,10 @@ impl SchemaRegistry {
     /// Resolves `attr`, `attr.sub`, `urn:…:attr` or `urn:…:attr.sub`, ignoring ASCII case.
     ///
     /// An unqualified name is looked up among the common attributes, then in each core
-    /// (non-extension) schema in registration order; extension attributes need their URN
-    /// (RFC 7644 §3.10). Returns `None` for an attribute no schema defines.
+    /// (non-extension) schema in registration order, or only in the scope's core schema for a
+    /// [scoped](Self::scoped) view; extension attributes need their URN (RFC 7644 §3.10), and a
+    /// scoped view knows only the scope's schemas. Returns `None` for an attribute no schema
+    /// (of the scope) defines.
     pub fn resolve(&self, path: &str) -> Option<Resolved<'_>> {
         self.resolve_str_in(self.scope, path)
     }
