@@ -169,6 +169,9 @@ pub mod query;
 pub mod saml;
 pub mod schema;
 
+/// The date-time crate of scimkit's API (`now: chrono::DateTime<chrono::Utc>` in the
+/// provider's writes, [`Meta`]'s instants), re-exported so that a service uses the same version.
+pub use chrono;
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
 pub use filter::{BoundFilter, CompValue, CompareOp, Filter, FilterError, FilterParser};

@@ -260,7 +260,7 @@ fn replace_with_null_keeps_the_mutability_and_required_rules() {
     refused(
         Patcher::new(schemas).apply(&op, &mut g),
         ScimType::Mutability,
-        "Operations[0]: `value` is immutable and cannot be removed",
+        "Operations[0]: `members.value` is immutable and cannot be removed",
     );
 }
 
@@ -325,7 +325,7 @@ fn strict_refuses_a_string_manager_and_names_the_switch() {
     refused(
         p.patch("User", &mut u, &op, now(), []),
         ScimType::InvalidValue,
-        "Operations[0]: `manager` expects an object of sub-attributes such as `{\"value\": id}` \
+        "Operations[0]: `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager` expects an object of sub-attributes such as `{\"value\": id}` \
          (RFC 7643 §4.3), or enable Compat::manager_as_string",
     );
     assert_eq!(u, before);

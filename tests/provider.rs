@@ -595,3 +595,52 @@ async fn rfc_group_patch_answers_the_projected_group() {
         .error(400, Some("invalidValue"));
     assert!(e["detail"].as_str().unwrap().contains(adscim), "{e}");
 }
+
+/// Issue 15 item 9: a body over the limit gets the SCIM error JSON, not axum's plain text.
+#[tokio::test]
+async fn an_over_long_body_gets_a_scim_error() {
+    let s = Session::start(Compat::strict()).await;
+    let big = "x".repeat(app::BODY_LIMIT + 1);
+    let body = s
+        .post(
+            "/Users",
+            json!({"schemas": [USER], "userName": "bjensen", "nickName": big}),
+        )
+        .await
+        .error(413, None);
+    assert_eq!(
+        body["detail"],
+        format!(
+            "the request body exceeds this server's limit of {} bytes",
+            app::BODY_LIMIT
+        )
+    );
+}
+
+/// Issue 15 item 9: `server --help` prints the usage on stdout and exits 0; an unknown option
+/// still exits 2.
+#[test]
+fn server_help_exits_zero() {
+    use std::process::Command;
+    let out = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--example", "server"])
+        .args(["--message-format", "json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "cargo build --example server failed");
+    let exe = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "server")
+        .find_map(|m| m["executable"].as_str().map(str::to_owned))
+        .unwrap();
+    for arg in ["--help", "-h"] {
+        let run = Command::new(&exe).arg(arg).output().unwrap();
+        assert_eq!(run.status.code(), Some(0), "{arg}");
+        assert!(String::from_utf8_lossy(&run.stdout).starts_with("usage: server"));
+        assert!(run.stderr.is_empty());
+    }
+    let run = Command::new(&exe).arg("--nope").output().unwrap();
+    assert_eq!(run.status.code(), Some(2));
+}

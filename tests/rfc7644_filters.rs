@@ -564,11 +564,11 @@ fn urn_qualified_paths() {
             // An extension URN with an attribute its schema lacks reads under the URN.
             (&format!(r#"{ENT}:displayName eq "Babs Jensen""#), F),
             (&format!(r#"{ENT}:undefined pr"#), F),
-            // Left alone: a core URN is not checked against the resource's `schemas`, so
-            // `urn:…:core:2.0:Group:displayName` reads a user's displayName (§3.10 is silent).
+            // A core URN of another resource type names no attribute of the user (§3.10: the
+            // URN says whose attribute it is), so it never reads the user's displayName.
             (
                 r#"urn:ietf:params:scim:schemas:core:2.0:Group:displayName pr"#,
-                T,
+                F,
             ),
         ],
     );

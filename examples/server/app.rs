@@ -9,6 +9,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -158,12 +159,30 @@ pub(crate) fn router(app: Shared) -> Router {
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(app.clone(), too_large))
         .layer(middleware::from_fn_with_state(app.clone(), authenticate))
         .with_state(app.clone());
     Router::new()
         .nest("/scim/v2", scim)
         .fallback(not_found)
         .with_state(app)
+}
+
+/// The largest request body accepted, in bytes.
+pub(crate) const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// axum answers an over-long body with a plain-text 413 before any handler runs; a SCIM
+/// client expects the error JSON (RFC 7644 §3.12), so that answer is replaced.
+async fn too_large(State(app): State<Shared>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
+        return response;
+    }
+    app.fail(&ScimError::with_status(
+        413,
+        format!("the request body exceeds this server's limit of {BODY_LIMIT} bytes"),
+    ))
 }
 
 async fn authenticate(State(app): State<Shared>, request: Request, next: Next) -> Response {

@@ -99,10 +99,13 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let options = match parse(&args) {
         Ok(o) => o,
+        // `--help`: the usage on stdout, and success.
+        Err(e) if e.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
-            if !e.is_empty() {
-                eprintln!("server: {e}\n");
-            }
+            eprintln!("server: {e}\n");
             eprintln!("{USAGE}");
             return ExitCode::from(2);
         }

@@ -168,8 +168,12 @@ impl<'s> Eval<'s> {
                     ) => Scope::Member(s.id()),
                     (Some(_), _) | (None, None) => Scope::Root,
                     // An extension's attributes live under its URN, known or not (RFC 7643 §3.3).
+                    // A core URN of another resource type names nothing the resource holds
+                    // at its top level (RFC 7644 §3.10): looked for under the URN, never found.
                     (None, Some(urn))
-                        if schemas.schema(urn).is_some() && !schemas.is_extension(urn) =>
+                        if schemas.schema(urn).is_some()
+                            && !schemas.is_extension(urn)
+                            && schemas.in_scope(urn) =>
                     {
                         Scope::Root
                     }
@@ -214,6 +218,10 @@ impl Filter {
     /// [`matches`](Self::matches) repeats on every call (path lookups, literal parsing, type
     /// checks) is done here once. Fails with the `400 invalidFilter` that `matches` would
     /// return for any resource.
+    ///
+    /// Binding sees no resource, so names resolve in `schemas` as given: pass a view
+    /// [scoped](SchemaRegistry::scoped) to the resource type being searched, or an attribute of
+    /// another type (`userName` for Groups) is read with that type's definition.
     ///
     /// ```
     /// use scimkit::{Filter, SchemaRegistry};

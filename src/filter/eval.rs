@@ -34,6 +34,10 @@ impl Filter {
     ///
     /// To test one filter against many resources, [`bind`](Self::bind) it once.
     ///
+    /// Names resolve in the resource type the resource's `schemas` names when `schemas` is
+    /// not [scoped](SchemaRegistry::scoped): an attribute of another resource type is as
+    /// unknown as any other (RFC 7643 §2.2 defaults, no type check).
+    ///
     /// ```
     /// use scimkit::{Filter, SchemaRegistry};
     /// use serde_json::json;
@@ -48,7 +52,8 @@ impl Filter {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn matches(&self, resource: &Value, schemas: &SchemaRegistry) -> Result<bool> {
-        Eval::Resource(schemas).eval(self, Some(resource))
+        // Names resolve in the resource's own type: a Group has no `userName`.
+        Eval::Resource(&schemas.for_resource(resource)).eval(self, Some(resource))
     }
 
     /// Whether one element of a multi-valued attribute matches this filter, read as a

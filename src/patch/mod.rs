@@ -32,7 +32,7 @@
 //! | readOnly sub-attributes inside a value (`manager.displayName`) | ignored | RFC 7644 §3.5.1 ignores readOnly input; clients echo what the server returned. A path naming a readOnly attribute is `mutability` unless the value is unchanged (Okta sends the group's own `id`). |
 //! | `remove` with a `value` | `400 invalidValue` (or removes the listed values, under [`Compat::remove_with_value`]) | §3.5.2.2 defines no `value`; ignoring it would remove every member. |
 //! | setting `primary: true` | the other values' `primary` becomes `false`; two primaries in one value is `invalidValue` | RFC 7643 §2.4: "MUST appear no more than once". |
-//! | a path naming an attribute no schema of the resource defines | `400 invalidPath` | §3.12 Table 9; a resource whose `schemas` the registry does not know takes the RFC 7643 §2.2 defaults instead. |
+//! | a path naming an attribute no schema of the resource defines | `400 invalidPath` | §3.12 Table 9. Names resolve in the resource type whose core schema the resource's `schemas` lists (its core schema and declared extensions: `userName` on a Group is unknown), or in the registry's [scope](SchemaRegistry::scoped); a resource whose `schemas` the registry does not know takes the RFC 7643 §2.2 defaults instead. |
 //! | more than [`Patcher::max_operations`] operations | `400 invalidValue` | Table 9's `tooMany` is about filter results; an over-long request is a value the server will not accept. |
 //!
 //! # Errors
@@ -67,7 +67,7 @@ use self::target::Selector;
 use crate::compat::Compat;
 use crate::error::ScimError;
 use crate::model::{Group, PatchOp, User};
-use crate::path::PatchPath;
+use crate::path::{AttrPath, PatchPath};
 use crate::schema::SchemaRegistry;
 
 /// The default for [`Patcher::max_operations`].
@@ -260,7 +260,9 @@ impl<'s> Patcher<'s> {
                     .and_then(|p| {
                         let filter = p.value_filter().map(|f| f as &dyn Selector);
                         let t = engine.resolver.resolve_path(&p, filter)?;
-                        engine.apply(kind, Some(&t), value)
+                        engine
+                            .apply(kind, Some(&t), value)
+                            .map_err(|e| whole_path(e, p.attr()))
                     }),
             };
             if let Err(e) = done {
@@ -359,6 +361,22 @@ impl PatchOp {
 }
 
 /// Prefixes the detail with the index of the failing operation.
+/// A detail naming the leaf of `path` (`` `created` `` for `meta.created`, `` `value` `` for
+/// `emails[type eq "work"].value`) rewritten to name the whole attribute path.
+fn whole_path(e: ScimError, path: &AttrPath) -> ScimError {
+    let (urn, name, sub) = (path.urn(), path.name(), path.sub_attribute());
+    if urn.is_none() && sub.is_none() {
+        return e;
+    }
+    let mut whole = urn.map_or_else(String::new, |u| format!("{u}:"));
+    whole.push_str(name);
+    if let Some(sub) = sub {
+        whole.push('.');
+        whole.push_str(sub);
+    }
+    value::within(e, sub.unwrap_or(name), &whole)
+}
+
 fn at_operation(mut e: ScimError, i: usize) -> ScimError {
     e.detail = Some(match e.detail.take() {
         Some(d) => format!("Operations[{i}]: {d}"),

@@ -132,6 +132,9 @@ pub(crate) struct Resolver<'a> {
     /// Whether the resource declares a core schema the registry knows; when it does not,
     /// unknown attributes take the RFC 7643 §2.2 defaults instead of being `invalidPath`.
     pub(crate) strict: bool,
+    /// The resource type names resolve in: the registry's scope, else the one the resource's
+    /// `schemas` derives, so a Group never takes a User's `userName`.
+    scope: Option<usize>,
 }
 
 impl<'a> Resolver<'a> {
@@ -147,6 +150,7 @@ impl<'a> Resolver<'a> {
             schemas,
             core,
             strict: core.is_some(),
+            scope: schemas.scope_of(resource),
         }
     }
 
@@ -165,11 +169,11 @@ impl<'a> Resolver<'a> {
         };
         let core = self.core.map(Schema::id);
         let resolved = match urn {
-            Some(u) => self.schemas.resolve_parts(Some(u), name, sub),
+            Some(u) => self.schemas.resolve_in(self.scope, Some(u), name, sub),
             None => self
                 .schemas
-                .resolve_parts(core, name, sub)
-                .or_else(|| self.schemas.resolve_parts(None, name, sub)),
+                .resolve_in(self.scope, core, name, sub)
+                .or_else(|| self.schemas.resolve_in(self.scope, None, name, sub)),
         };
         let Some(r) = resolved else {
             if self.strict || urn.is_some() {
@@ -196,7 +200,7 @@ impl<'a> Resolver<'a> {
     pub(crate) fn resolve_key(&self, key: &'a str, dotted: bool) -> Result<Target<'a>, ScimError> {
         if dotted {
             if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:")) {
-                return match self.schemas.resolve(key) {
+                return match self.schemas.resolve_str_in(self.scope, key) {
                     Some(r) => Ok(Target {
                         ext: if r.extension { r.schema } else { None },
                         attr: Some(Def::Known(r.attribute)),
@@ -246,6 +250,7 @@ impl<'a> Resolver<'a> {
         self.schemas
             .schema(urn)
             .filter(|s| self.schemas.is_extension(s.id()))
+            .filter(|s| self.schemas.scope_holds(self.scope, s.id()))
     }
 }
 

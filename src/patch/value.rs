@@ -169,13 +169,17 @@ pub(super) fn conform(
         if sub.mutability() == Mutability::ReadOnly || (sv.is_null() && !keep_nulls) {
             continue;
         }
-        let c = if sv.is_null() {
-            Value::Null
-        } else if sub.multi_valued(None, Some(sv)) {
-            Value::Array(conform_multi(compat, sub, sv, depth + 1)?)
-        } else {
-            conform(compat, sub, sv, false, depth + 1)?
-        };
+        let c =
+            if sv.is_null() {
+                Value::Null
+            } else if sub.multi_valued(None, Some(sv)) {
+                Value::Array(conform_multi(compat, sub, sv, depth + 1).map_err(|e| {
+                    within(e, sub.name(), &format!("{}.{}", def.name(), sub.name()))
+                })?)
+            } else {
+                conform(compat, sub, sv, false, depth + 1)
+                    .map_err(|e| within(e, sub.name(), &format!("{}.{}", def.name(), sub.name())))?
+            };
         if out.insert(sub.name().to_owned(), c).is_some() {
             return Err(ScimError::invalid_value(format!(
                 "`{}` is given twice in one value",
@@ -245,6 +249,19 @@ fn refused(compat: &Compat, def: Def<'_>, kind: AttrType, v: &Value) -> ScimErro
         && let Some(d) = e.detail.as_mut()
     {
         d.push_str(", or enable Compat::string_booleans");
+    }
+    e
+}
+
+/// `e` with the attribute its detail names first (`` `givenName` ``, or a path below it such as
+/// `` `givenName.x` ``) written as the whole path `whole` (`` `name.givenName` ``), so a client
+/// can tell `meta.created` from `created`. Other details are kept.
+pub(crate) fn within(mut e: ScimError, leaf: &str, whole: &str) -> ScimError {
+    if let Some(d) = &e.detail
+        && let Some(rest) = d.strip_prefix('`').and_then(|r| r.strip_prefix(leaf))
+        && (rest.starts_with('`') || rest.starts_with('.'))
+    {
+        e.detail = Some(format!("`{whole}{rest}"));
     }
     e
 }

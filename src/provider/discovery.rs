@@ -22,7 +22,8 @@ impl Provider {
     ///
     /// PATCH, filters (with [`max_results`](Self::max_results)), sorting and entity tags are
     /// supported, bulk and password change are not, and the one authentication scheme is an
-    /// OAuth bearer token. Under [`Profile::IdentityCenter`] the document is Identity Center's:
+    /// OAuth bearer token. `documentationUri` is the service's, set with
+    /// [`with_documentation_uri`](Self::with_documentation_uri), absent otherwise. Under [`Profile::IdentityCenter`] the document is Identity Center's:
     /// no sorting and no entity tags (rule 16).
     pub fn service_provider_config(&self) -> ServiceProviderConfig {
         let rfc = matches!(self.profile, Profile::Rfc);
@@ -36,7 +37,7 @@ impl Provider {
         scheme.spec_uri = Some("https://www.rfc-editor.org/rfc/rfc6750".to_owned());
         scheme.primary = Some(true);
         ServiceProviderConfig {
-            documentation_uri: Some("https://docs.rs/scimkit".to_owned()),
+            documentation_uri: self.documentation_uri.clone(),
             patch: Supported::new(true),
             bulk: BulkConfig::default(),
             filter: FilterConfig {

@@ -193,7 +193,7 @@ impl Provider {
     /// [`respond_with`](Self::respond_with)) before the filter runs, so that
     /// `groups.value eq "…"` and `groups[display eq "…"]` select users by membership. Only
     /// users in some group are copied.
-    pub fn list_with<I>(
+    pub fn list_with<'a, I>(
         &self,
         resource_type: &str,
         request: &SearchRequest,
@@ -201,17 +201,15 @@ impl Provider {
         memberships: &Memberships,
     ) -> Result<ListResponse<Value>, ScimError>
     where
-        I: IntoIterator,
-        I::Item: Borrow<Value>,
+        I: IntoIterator<Item = &'a Value>,
     {
         if self.groups_attribute(resource_type).is_none() {
             return self.list(resource_type, request, resources);
         }
-        let items: Vec<I::Item> = resources.into_iter().collect();
-        let filled = items
-            .iter()
-            .map(|r| self.with_groups(resource_type, r.borrow(), memberships));
-        self.list(resource_type, request, filled)
+        let filled = resources
+            .into_iter()
+            .map(|r| self.with_groups(resource_type, r, memberships));
+        self.list_items(resource_type, request, filled)
     }
 
     /// The resource type's readOnly `groups` attribute, if its core schema has one.

@@ -17,6 +17,12 @@
 //! | `If-Match`, `If-None-Match` (§3.14) | [`check_if_match`], [`is_not_modified`] |
 //! | any failure (§3.12) | [`error_body`](Provider::error_body) and [`ScimError::status`] |
 //!
+//! The cleartext `password` a `POST`, `PUT` or `PATCH` sets never stays in the resource a write
+//! returns: [`create_written`](Provider::create_written),
+//! [`replace_written`](Provider::replace_written) and [`patch_written`](Provider::patch_written)
+//! hand it over separately ([`Written::password`]) for the service to hash, and `create`,
+//! `replace` and `patch` drop it.
+//!
 //! Writes keep `meta` up to date (`created`, `lastModified`, `location`, and a weak `version`
 //! that changes on every modification) and enforce the schemas' `required`, `mutability` and
 //! `uniqueness` characteristics. The service supplies ids and the clock, keeps the store
@@ -49,6 +55,7 @@
 mod discovery;
 mod groups;
 mod identity_center;
+mod secret;
 mod version;
 mod write;
 
@@ -57,6 +64,7 @@ use std::borrow::Borrow;
 use serde_json::Value;
 
 pub use groups::Memberships;
+pub use secret::Written;
 pub use version::{check_if_match, is_not_modified, version};
 
 use crate::aws::IdentityCenter;
@@ -113,6 +121,7 @@ pub struct Provider {
     max_operations: usize,
     /// [`PatchAnswer`]s set by [`Provider::with_patch_answer`], by resource type.
     patch_answers: Vec<(String, PatchAnswer)>,
+    documentation_uri: Option<String>,
 }
 
 impl Provider {
@@ -131,6 +140,7 @@ impl Provider {
             max_results: DEFAULT_MAX_RESULTS,
             max_operations: DEFAULT_MAX_OPERATIONS,
             patch_answers: Vec::new(),
+            documentation_uri: None,
         }
     }
 
@@ -209,6 +219,14 @@ impl Provider {
         } else {
             PatchAnswer::Resource
         }
+    }
+
+    /// The service's own documentation, advertised as the `documentationUri` of
+    /// `/ServiceProviderConfig` (RFC 7643 §5); without it the document has none.
+    #[must_use]
+    pub fn with_documentation_uri(mut self, uri: impl Into<String>) -> Self {
+        self.documentation_uri = Some(uri.into());
+        self
     }
 
     /// The most operations a PATCH request may hold.
@@ -361,7 +379,23 @@ impl Provider {
     /// A bad filter is `400 invalidFilter`, a bad `sortBy` or attribute list `400 invalidPath`;
     /// under [`Profile::IdentityCenter`] a filter Identity Center does not answer is
     /// `400 invalidFilter` too.
-    pub fn list<I>(
+    ///
+    /// `resources` is what the write methods take as `existing`/`others`: the stored resources,
+    /// borrowed (`&store`, `map.values()`, `[&a, &b]`, `[]`).
+    pub fn list<'a, I>(
+        &self,
+        resource_type: &str,
+        request: &SearchRequest,
+        resources: I,
+    ) -> Result<ListResponse<Value>, ScimError>
+    where
+        I: IntoIterator<Item = &'a Value>,
+    {
+        self.list_items(resource_type, request, resources)
+    }
+
+    /// [`list`](Self::list) over owned or borrowed values.
+    fn list_items<I>(
         &self,
         resource_type: &str,
         request: &SearchRequest,
@@ -371,10 +405,11 @@ impl Provider {
         I: IntoIterator,
         I::Item: Borrow<Value>,
     {
-        let query = Query::from_search_request_with(request, &self.schemas, &self.compat)?
+        let schemas = self.scoped(resource_type);
+        let query = Query::from_search_request_with(request, &schemas, &self.compat)?
             .with_max_results(self.max_results);
         self.check_list_profile(resource_type, &query)?;
-        let mut page = query.list(resources, &self.schemas)?;
+        let mut page = query.list(resources, &schemas)?;
         for r in &mut page.resources {
             self.declared_schemas_only(resource_type, r);
             self.shape(resource_type, r);
@@ -401,14 +436,13 @@ impl Provider {
     /// assert_eq!(all.total_results, 2);
     /// # Ok::<(), scimkit::ScimError>(())
     /// ```
-    pub fn search_all<I>(
+    pub fn search_all<'a, I>(
         &self,
         request: &SearchRequest,
         resources: I,
     ) -> Result<ListResponse<Value>, ScimError>
     where
-        I: IntoIterator,
-        I::Item: Borrow<Value>,
+        I: IntoIterator<Item = &'a Value>,
     {
         if matches!(self.profile, Profile::IdentityCenter(_)) {
             return Err(ScimError::with_status(
@@ -432,12 +466,13 @@ impl Provider {
         request: &SearchRequest,
     ) -> Result<Value, ScimError> {
         let none: &[String] = &[];
+        let schemas = self.scoped(resource_type);
         let projection = Projection::new(
             request.attributes.as_deref().unwrap_or(none),
             request.excluded_attributes.as_deref().unwrap_or(none),
-            &self.schemas,
+            &schemas,
         )?;
-        let mut out = projection.apply(resource, &self.schemas);
+        let mut out = projection.apply(resource, &schemas);
         self.declared_schemas_only(resource_type, &mut out);
         self.shape(resource_type, &mut out);
         Ok(out)

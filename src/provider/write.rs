@@ -8,13 +8,14 @@ use serde_json::{Map, Value};
 
 use super::Provider;
 use super::discovery::clip;
+use super::secret::{Written, take_password};
 use super::version::stamp;
 use crate::error::{ScimError, ScimType};
 use crate::filter::{CompValue, CompareOp, Filter};
 use crate::model::{Op, PatchOp, PatchOperation};
 use crate::patch::{PatchOutcome, Patcher};
 use crate::path::{AttrPath, PatchPath};
-use crate::schema::{Attribute, Mutability, Schema, Uniqueness, is_unassigned};
+use crate::schema::{Attribute, Mutability, Schema, SchemaRegistry, Uniqueness, is_unassigned};
 
 /// Where an attribute definition lives: the core schema (`None`) or an extension.
 type Located<'s> = (Option<&'s Schema>, &'s Attribute);
@@ -77,6 +78,10 @@ impl Provider {
     /// assert_eq!(again.unwrap_err().status, 409);
     /// # Ok::<(), scimkit::ScimError>(())
     /// ```
+    ///
+    /// The resource never holds the `password` the body sets: this method drops it. A service
+    /// that accepts passwords calls [`create_written`](Self::create_written), which hands it
+    /// over separately to hash.
     pub fn create<'a, I>(
         &self,
         resource_type: &str,
@@ -88,20 +93,60 @@ impl Provider {
     where
         I: IntoIterator<Item = &'a Value>,
     {
+        self.create_written(resource_type, body, id, now, existing)
+            .map(|w| w.value)
+    }
+
+    /// [`create`](Self::create), with the cleartext `password` the body sets taken out of the
+    /// resource and returned beside it: store [`Written::value`], hash
+    /// [`Written::password`].
+    ///
+    /// ```
+    /// use scimkit::provider::Provider;
+    /// use serde_json::json;
+    ///
+    /// let p = Provider::new("https://example.com/scim/v2");
+    /// let body = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+    ///                   "userName": "bjensen", "password": "t1meMa$heen"});
+    /// let written = p.create_written("User", &body, "1", chrono::Utc::now(), [])?;
+    /// assert!(written.value.get("password").is_none());
+    /// assert_eq!(written.password.unwrap().expose(), "t1meMa$heen");
+    /// # Ok::<(), scimkit::ScimError>(())
+    /// ```
+    pub fn create_written<'a, I>(
+        &self,
+        resource_type: &str,
+        body: &Value,
+        id: &str,
+        now: DateTime<Utc>,
+        existing: I,
+    ) -> Result<Written<Value>, ScimError>
+    where
+        I: IntoIterator<Item = &'a Value>,
+    {
         let (core, extensions) = self.schemas_of(resource_type)?;
+        let schemas = self.scoped(resource_type);
         let body = self.admit(resource_type, body)?;
-        let mut resource = self.build(core, &extensions, &body)?;
+        let mut resource = self.build(&schemas, core, &extensions, &body)?;
+        let password = take_password(&mut resource);
         if let Value::Object(obj) = &mut resource {
             obj.insert("id".to_owned(), Value::String(id.to_owned()));
         }
-        self.check_unique(core, &extensions, &resource, existing, &mut |_| true)?;
+        self.check_unique(
+            &schemas,
+            core,
+            &extensions,
+            &resource,
+            existing,
+            &mut |_| true,
+        )?;
         stamp(
             &mut resource,
             resource_type,
             self.location(resource_type, id),
             now,
         );
-        Ok(resource)
+        Ok(Written::new(resource, password))
     }
 
     /// The resource a `PUT` leaves (RFC 7644 §3.5.1): `body` replaces every attribute of
@@ -130,6 +175,9 @@ impl Provider {
     /// assert_ne!(put["meta"]["version"], user["meta"]["version"]);
     /// # Ok::<(), scimkit::ScimError>(())
     /// ```
+    ///
+    /// The `password` the body sets is dropped, as by [`create`](Self::create);
+    /// [`replace_written`](Self::replace_written) hands it over.
     pub fn replace<'a, I>(
         &self,
         resource_type: &str,
@@ -141,9 +189,28 @@ impl Provider {
     where
         I: IntoIterator<Item = &'a Value>,
     {
+        self.replace_written(resource_type, current, body, now, others)
+            .map(|w| w.value)
+    }
+
+    /// [`replace`](Self::replace), with the cleartext `password` the body sets taken out of
+    /// the resource and returned beside it (see [`create_written`](Self::create_written)).
+    pub fn replace_written<'a, I>(
+        &self,
+        resource_type: &str,
+        current: &Value,
+        body: &Value,
+        now: DateTime<Utc>,
+        others: I,
+    ) -> Result<Written<Value>, ScimError>
+    where
+        I: IntoIterator<Item = &'a Value>,
+    {
         let (core, extensions) = self.schemas_of(resource_type)?;
+        let schemas = self.scoped(resource_type);
         let body = self.admit(resource_type, body)?;
-        let mut resource = self.build(core, &extensions, &body)?;
+        let mut resource = self.build(&schemas, core, &extensions, &body)?;
+        let password = take_password(&mut resource);
         let (Value::Object(new), Value::Object(old)) = (&mut resource, current) else {
             return Err(ScimError::with_status(
                 500,
@@ -165,7 +232,7 @@ impl Provider {
                 {
                     return Err(ScimError::mutability(format!(
                         "`{}` is immutable: a PUT must repeat its value (RFC 7644 §3.5.1)",
-                        attr.name()
+                        whole_name(ext, attr)
                     )));
                 }
                 _ => {}
@@ -181,14 +248,16 @@ impl Provider {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        self.check_unique(core, &extensions, &resource, others, &mut |_| true)?;
+        self.check_unique(&schemas, core, &extensions, &resource, others, &mut |_| {
+            true
+        })?;
         stamp(
             &mut resource,
             resource_type,
             self.location(resource_type, &id),
             now,
         );
-        Ok(resource)
+        Ok(Written::new(resource, password))
     }
 
     /// Applies a `PATCH` request (RFC 7644 §3.5.2) to a stored resource, all or nothing, with
@@ -217,6 +286,10 @@ impl Provider {
     /// assert_ne!(group["meta"]["version"], before);
     /// # Ok::<(), scimkit::ScimError>(())
     /// ```
+    ///
+    /// The patched resource never holds a `password`: one the request sets is dropped (and
+    /// one a store kept from before is removed); [`patch_written`](Self::patch_written)
+    /// hands it over.
     pub fn patch<'a, I>(
         &self,
         resource_type: &str,
@@ -228,17 +301,80 @@ impl Provider {
     where
         I: IntoIterator<Item = &'a Value>,
     {
+        self.patch_written(resource_type, resource, op, now, others)
+            .map(|w| w.value)
+    }
+
+    /// [`patch`](Self::patch), with the cleartext `password` the request sets taken out of
+    /// the resource and returned beside the outcome (see
+    /// [`create_written`](Self::create_written)).
+    ///
+    /// ```
+    /// use scimkit::provider::Provider;
+    /// use scimkit::{PatchOp, PatchOperation};
+    /// use serde_json::json;
+    ///
+    /// let p = Provider::new("https://example.com/scim/v2");
+    /// let now = chrono::Utc::now();
+    /// let mut user = p.create("User", &json!({
+    ///     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "bjensen"
+    /// }), "1", now, [])?;
+    /// let op = PatchOp::new(vec![PatchOperation::replace("password", "n3w")]);
+    /// let written = p.patch_written("User", &mut user, &op, now, [])?;
+    /// assert!(written.value.changed);
+    /// assert_eq!(written.password.unwrap().expose(), "n3w");
+    /// assert!(user.get("password").is_none());
+    /// # Ok::<(), scimkit::ScimError>(())
+    /// ```
+    pub fn patch_written<'a, I>(
+        &self,
+        resource_type: &str,
+        resource: &mut Value,
+        op: &PatchOp,
+        now: DateTime<Utc>,
+        others: I,
+    ) -> Result<Written<PatchOutcome>, ScimError>
+    where
+        I: IntoIterator<Item = &'a Value>,
+    {
+        let before = take_password(resource);
+        let outcome = self.patch_in_place(resource_type, resource, op, now, others);
+        let after = take_password(resource);
+        match outcome {
+            Ok(outcome) => Ok(Written::new(outcome, after)),
+            Err(e) => {
+                // Atomic: a failed request leaves the resource as it came.
+                if let (Some(p), Value::Object(obj)) = (before, &mut *resource) {
+                    obj.insert("password".to_owned(), Value::String(p.expose().to_owned()));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn patch_in_place<'a, I>(
+        &self,
+        resource_type: &str,
+        resource: &mut Value,
+        op: &PatchOp,
+        now: DateTime<Utc>,
+        others: I,
+    ) -> Result<PatchOutcome, ScimError>
+    where
+        I: IntoIterator<Item = &'a Value>,
+    {
         let (core, extensions) = self.schemas_of(resource_type)?;
+        let schemas = self.scoped(resource_type);
         let op = &extension_paths(op, &extensions);
         self.check_patch_profile(resource_type, op)?;
-        let patcher = Patcher::new(&self.schemas)
+        let patcher = Patcher::new(&schemas)
             .compat(self.compat)
             .max_operations(self.max_operations);
         let touches_unique = op.operations.iter().any(|o| match o.path.as_deref() {
             None => true,
             Some(p) => p.parse::<PatchPath>().ok().is_some_and(|p| {
                 let a = p.attr();
-                self.schemas
+                schemas
                     .resolve_parts(a.urn(), a.name(), None)
                     .is_some_and(|r| r.attribute.uniqueness() != Uniqueness::None)
             }),
@@ -254,7 +390,7 @@ impl Provider {
                     };
                     lookup(a, ext, attr.name()) != lookup(b, ext, attr.name())
                 };
-                self.check_unique(core, &extensions, &copy, others, &mut changed)?;
+                self.check_unique(&schemas, core, &extensions, &copy, others, &mut changed)?;
                 *resource = copy;
             }
             outcome
@@ -305,7 +441,8 @@ impl Provider {
         // Entra's string booleans become booleans first, so the profile's checks (which
         // email is primary) read what the IdP meant.
         let mut body = body.clone();
-        self.compat.normalize_body(&mut body, &self.schemas);
+        self.compat
+            .normalize_body(&mut body, &self.scoped(resource_type));
         self.check_body_profile(resource_type, body)
     }
 
@@ -314,6 +451,7 @@ impl Provider {
     /// are dropped first (RFC 7644 §3.3, §3.5.1: ignored), then required ones are checked.
     fn build(
         &self,
+        schemas: &SchemaRegistry,
         core: &Schema,
         extensions: &[&Schema],
         body: &Value,
@@ -326,10 +464,9 @@ impl Provider {
                         input.insert(key.clone(), strip_read_only(ext, v));
                         continue;
                     }
-                    None => self
-                        .schemas
+                    None => schemas
                         .resolve_parts(Some(core.id()), key, None)
-                        .or_else(|| self.schemas.resolve_parts(None, key, None))
+                        .or_else(|| schemas.resolve_parts(None, key, None))
                         .is_some_and(|r| r.attribute.mutability() == Mutability::ReadOnly),
                 };
                 if !read_only {
@@ -338,7 +475,7 @@ impl Provider {
             }
         }
         let mut resource = serde_json::json!({ "schemas": [core.id()] });
-        Patcher::new(&self.schemas)
+        Patcher::new(schemas)
             .compat(self.compat)
             .for_body()
             .apply_owned(
@@ -357,7 +494,7 @@ impl Provider {
             if attr.required() && !present && ext_present {
                 return Err(ScimError::invalid_value(format!(
                     "`{}` is required",
-                    attr.name()
+                    whole_name(ext, attr)
                 )));
             }
         }
@@ -370,6 +507,7 @@ impl Provider {
     /// are checked.
     fn check_unique<'a, I>(
         &self,
+        schemas: &SchemaRegistry,
         core: &Schema,
         extensions: &[&Schema],
         candidate: &Value,
@@ -409,7 +547,7 @@ impl Provider {
                 continue;
             }
             for (name, f) in &filters {
-                if f.matches(other, &self.schemas)? {
+                if f.matches(other, schemas)? {
                     return Err(ScimError::uniqueness(format!(
                         "another resource already has this `{name}`"
                     )));
@@ -417,6 +555,14 @@ impl Provider {
             }
         }
         Ok(())
+    }
+
+    /// The schemas as `resource_type` sees them ([`SchemaRegistry::scoped`]): an attribute of
+    /// another resource type is unknown. An undeclared type sees every schema.
+    pub(super) fn scoped(&self, resource_type: &str) -> Cow<'_, SchemaRegistry> {
+        self.schemas
+            .scoped(resource_type)
+            .map_or(Cow::Borrowed(&self.schemas), Cow::Owned)
     }
 
     /// `{base}/{endpoint}/{id}`.
@@ -464,6 +610,14 @@ fn extension_paths<'o>(op: &'o PatchOp, extensions: &[&Schema]) -> Cow<'o, Patch
         }
     }
     Cow::Owned(op)
+}
+
+/// A top-level attribute's name as a client writes it: URN-qualified for an extension's.
+fn whole_name(ext: Option<&Schema>, attr: &Attribute) -> String {
+    match ext {
+        Some(e) => format!("{}:{}", e.id(), attr.name()),
+        None => attr.name().to_owned(),
+    }
 }
 
 /// The value of a top-level attribute, core (`ext` = `None`) or under its extension's object.

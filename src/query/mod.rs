@@ -277,6 +277,10 @@ impl Query {
     /// window, project. `totalResults` counts every match; only the returned page is copied.
     ///
     /// A filter that the schemas reject (`active gt true`) is `400 invalidFilter`.
+    ///
+    /// The filter and sort key resolve in `schemas` as given, and so does the projection's
+    /// lookup of names: for one resource type's endpoint pass a view
+    /// [scoped](SchemaRegistry::scoped) to it, so that `userName` on `/Groups` is unknown.
     pub fn list<I>(
         &self,
         resources: I,
