@@ -450,6 +450,35 @@ fn users_show_the_groups_that_list_them() {
     assert_eq!(page.total_results, 2);
     assert_eq!(page.resources[1]["groups"][0]["value"], "g1");
 
+    // Decorating only where `groups` is read answers as decorating every user up front.
+    let decorated: Vec<Value> = [&u1, &u2]
+        .iter()
+        .map(|u| p.respond_with("User", u, &all, &index).unwrap())
+        .collect();
+    for q in [
+        "count=1&attributes=userName",
+        "startIndex=2&count=1",
+        "sortBy=groups.value&sortOrder=descending&attributes=userName",
+        "sortBy=groups.display&count=1",
+        "sortBy=userName&sortOrder=descending&attributes=groups.display",
+        "filter=groups+pr&excludedAttributes=groups",
+        "filter=not+(groups.value+eq+%22g0%22)&attributes=userName",
+        "filter=urn:ietf:params:scim:schemas:core:2.0:User:groups.value+eq+%22g1%22&count=1",
+        "filter=userName+pr&sortBy=groups.value",
+        "filter=groups.display+eq+%22ops%22",
+        "filter=groups%5Bvalue+eq+%22g0%22%5D&attributes=userName",
+        "filter=groups.value+eq+%22g1%22+and+groups.display+co+%22dm%22",
+        "filter=groups.value+eq+%22g1%22+and+not+(groups.display+co+%22dm%22)",
+    ] {
+        let lazy = p.list_with("User", &only(q), users, &index).unwrap();
+        let eager = p.list("User", &only(q), &decorated).unwrap();
+        assert_eq!(
+            serde_json::to_string(&lazy).unwrap(),
+            serde_json::to_string(&eager).unwrap(),
+            "{q}"
+        );
+    }
+
     // The index follows group writes.
     let leave = PatchOp::new(vec![PatchOperation::remove(r#"members[value eq "u1"]"#)]);
     p.patch("Group", &mut ops, &leave, now(), []).unwrap();
