@@ -120,6 +120,26 @@ impl UndoLog {
         self.entries.is_empty()
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether an edit after the first `from` may have changed the array at `place` (an
+    /// attribute) other than by appending to it: what invalidates an index of its values.
+    pub(crate) fn touched_since(&self, from: usize, place: &Place) -> bool {
+        let entries = self.entries.get(from..).unwrap_or_default();
+        entries.iter().any(|e| match e {
+            // Appends leave the indexed positions as they were.
+            Undo::Truncate { .. } => false,
+            Undo::Key { place: p, key, .. } if p.attr.is_none() => {
+                place.attr.as_ref() == Some(key) || place.ext.as_ref() == Some(key)
+            }
+            Undo::Key { place: p, .. }
+            | Undo::Value { place: p, .. }
+            | Undo::Reinsert { place: p, .. } => p.attr == place.attr,
+        })
+    }
+
     /// Undoes every edit after the first `keep`, newest first.
     pub(crate) fn rollback_to(&mut self, root: &mut Value, keep: usize) {
         while self.entries.len() > keep {
