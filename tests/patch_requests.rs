@@ -130,3 +130,37 @@ fn repeated_adds_in_one_request_add_once() {
         json!([{"value": "m0"}, {"value": "m1"}, {"value": "m2"}])
     );
 }
+
+/// A failing request leaves the resource byte-identical whatever the map type (issue 17,
+/// item 6): under serde_json's `preserve_order`, which any crate of an application may turn
+/// on, keys keep their order through removal and rollback. `.ci/run` runs this file with the
+/// feature on.
+#[test]
+fn rollback_restores_key_order() {
+    let user = json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": "bjensen", "title": "Tour Guide", "nickName": "Babs",
+        "emails": [{"value": "b@example.com", "type": "work", "display": "B"}],
+        "displayName": "Babs Jensen", "active": true
+    });
+    let before = serde_json::to_string(&user).unwrap();
+    for ops in [
+        json!([{"op": "remove", "path": "title"}, {"op": "remove", "path": "userName"}]),
+        json!([{"op": "remove", "path": "nickName"}, {"op": "remove", "path": "title"},
+               {"op": "add", "path": "title", "value": "x"}, {"op": "remove", "path": "userName"}]),
+        json!([{"op": "remove", "path": "emails[type eq \"work\"].type"},
+               {"op": "replace", "path": "displayName", "value": null},
+               {"op": "remove", "path": "userName"}]),
+        json!([{"op": "replace", "value": {"nickName": null, "title": "y"}},
+               {"op": "remove", "path": "userName"}]),
+    ] {
+        let mut r = user.clone();
+        let ops = ops.as_array().unwrap().clone();
+        assert!(
+            request(ops)
+                .apply(&mut r, SchemaRegistry::standard())
+                .is_err()
+        );
+        assert_eq!(serde_json::to_string(&r).unwrap(), before);
+    }
+}

@@ -13,7 +13,7 @@ pub(crate) use urns::may_list;
 
 use super::ident::{Members, fresh, fresh_indexed};
 use super::target::{Def, Resolver, Selector, Target, clip, get_ci, key_ci};
-use super::undo::{Place, Undo, UndoLog};
+use super::undo::{Place, Undo, UndoLog, remove_ordered};
 use super::value::{
     check_remove, check_set, conform, conform_any, conform_multi_cow, get_ci_obj, is_primary,
     one_primary, strip_nulls,
@@ -760,11 +760,12 @@ impl<'r, 'a> Engine<'r, 'a> {
 
     fn unset(&mut self, place: &Place, key: &str) -> Result<(), ScimError> {
         let obj = place.object(self.root).ok_or_else(internal)?;
-        if let Some(old) = obj.remove(key) {
-            self.log.push(Undo::Key {
+        if let Some((index, old)) = remove_ordered(obj, key) {
+            self.log.push(Undo::Restore {
                 place: place.clone(),
                 key: key.to_owned(),
-                old: Some(old),
+                index,
+                old,
             });
         }
         Ok(())
