@@ -201,6 +201,33 @@ fn patch_rolls_back_on_a_uniqueness_conflict() {
     assert_eq!(b, before);
 }
 
+/// A fuzz finding (fuzz/regressions/provider/dup-display-name): a PATCH naming a Group's
+/// `displayName` by its short name was taken for the User's (not unique) and not checked.
+#[test]
+fn patch_checks_the_resource_types_own_unique_attribute() {
+    let p = provider();
+    let group = |id: &str, name: &str| {
+        p.create(
+            "Group",
+            &json!({"schemas": [GROUP], "displayName": name}),
+            id,
+            now(),
+            [],
+        )
+        .unwrap()
+    };
+    let a = group("g1", "BJensen");
+    let mut b = group("g2", "kelvin");
+    let before = b.clone();
+    let op = PatchOp::new(vec![PatchOperation::replace("displayName", "bjensen")]);
+    fails(
+        p.patch("Group", &mut b, &op, now(), [&a]),
+        409,
+        Some(ScimType::Uniqueness),
+    );
+    assert_eq!(b, before);
+}
+
 #[test]
 fn list_and_respond_project() {
     let p = provider();

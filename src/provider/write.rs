@@ -238,8 +238,11 @@ impl Provider {
             None => true,
             Some(p) => p.parse::<PatchPath>().ok().is_some_and(|p| {
                 let a = p.attr();
-                self.schemas
-                    .resolve_parts(a.urn(), a.name(), None)
+                // An unqualified name is the resource type's own first (a Group's
+                // `displayName`, not the User's), as the applier resolves it.
+                let own = a.urn().is_none().then(|| core.id());
+                own.and_then(|c| self.schemas.resolve_parts(Some(c), a.name(), None))
+                    .or_else(|| self.schemas.resolve_parts(a.urn(), a.name(), None))
                     .is_some_and(|r| r.attribute.uniqueness() != Uniqueness::None)
             }),
         });
