@@ -79,6 +79,6 @@ macro_rules! replay_tests {
     )*};
 }
 
-replay_tests!(filter_parse, path_parse, patch_apply, model_deser);
+replay_tests!(filter_parse, path_parse, patch_apply, model_deser, provider);
 #[cfg(feature = "saml")]
 replay_tests!(saml_read, saml_build);

@@ -337,3 +337,31 @@ impl Node<'_> {
         }
     }
 }
+
+impl Filter {
+    /// Whether some comparison, `pr` or valuePath of this filter satisfies `leaf` (the inner
+    /// filter of a valuePath is not visited: its names are sub-attributes).
+    pub(crate) fn any_leaf(&self, mut leaf: impl FnMut(&Self) -> bool) -> bool {
+        let mut stack = vec![self];
+        while let Some(f) = stack.pop() {
+            match f {
+                Self::And(a, b) | Self::Or(a, b) => {
+                    stack.push(a);
+                    stack.push(b);
+                }
+                Self::Not(inner) => stack.push(inner),
+                _ if leaf(f) => return true,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// The attribute path of a comparison, `pr` or valuePath.
+    pub(crate) fn leaf_path(&self) -> Option<&AttrPath> {
+        match self {
+            Self::Present(p) | Self::Compare(p, ..) | Self::ValuePath(p, _) => Some(p),
+            _ => None,
+        }
+    }
+}

@@ -113,21 +113,45 @@ impl Filter {
     }
 }
 
-impl SimpleEq<'_> {
+impl<'a> SimpleEq<'a> {
     /// Whether one element of the multi-valued attribute matches.
     pub(crate) fn matches(&self, element: &Value) -> bool {
+        self.matches_with(element, |s| text::eq(s, self.value, self.case_exact))
+    }
+
+    /// Whether the sub-attribute this test reads, in `element`, holds a non-empty string
+    /// that `equal` accepts: [`matches`](Self::matches) with another equality (a set of
+    /// literals, for an `or` of tests on the same sub-attribute).
+    pub(crate) fn matches_with(&self, element: &Value, equal: impl Fn(&str) -> bool) -> bool {
         let v = match element {
             Value::Object(obj) => get_in(obj, self.canonical, self.name),
             // A scalar element of a simple multi-valued attribute is its own `value`.
             v => self.name.eq_ignore_ascii_case("value").then_some(v),
         };
         // Unassigned values (here: `""`) never match; values of another type do not either.
-        let one = |v: &Value| matches!(v, Value::String(s) if !s.is_empty() && text::eq(s, self.value, self.case_exact));
+        let one = |v: &Value| matches!(v, Value::String(s) if !s.is_empty() && equal(s));
         match v {
             Some(Value::Array(items)) => items.iter().any(one),
             Some(v) => one(v),
             None => false,
         }
+    }
+
+    /// The literal compared with.
+    pub(crate) fn literal(&self) -> &'a str {
+        self.value
+    }
+
+    /// Whether `other` reads the same sub-attribute, compared the same way.
+    pub(crate) fn same_operand(&self, other: &Self) -> bool {
+        self.canonical == other.canonical
+            && self.name.eq_ignore_ascii_case(other.name)
+            && self.case_exact == other.case_exact
+    }
+
+    /// Whether the comparison is caseExact.
+    pub(crate) fn case_exact(&self) -> bool {
+        self.case_exact
     }
 }
 

@@ -10,6 +10,7 @@ mod filter;
 mod make;
 mod model;
 mod patch;
+mod provider;
 #[cfg(feature = "saml")]
 mod saml;
 
@@ -22,6 +23,7 @@ use crate::{SchemaRegistry, ScimError};
 pub use filter::{filter_parse, path_parse};
 pub use model::model_deser;
 pub use patch::patch_apply;
+pub use provider::provider;
 #[cfg(feature = "saml")]
 pub use saml::{saml_build, saml_read};
 
@@ -37,6 +39,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("path_parse", path_parse),
     ("patch_apply", patch_apply),
     ("model_deser", model_deser),
+    ("provider", provider),
     #[cfg(feature = "saml")]
     ("saml_read", saml_read),
     #[cfg(feature = "saml")]

@@ -70,7 +70,7 @@ fn typed(r: Value, is_user: bool) -> Outcome {
 
 /// One to eight operations: paths from the samples' attributes (valuePaths included), values
 /// shaped like SCIM attributes.
-fn request(u: &mut Unstructured<'_>) -> arbitrary::Result<PatchOp> {
+pub(super) fn request(u: &mut Unstructured<'_>) -> arbitrary::Result<PatchOp> {
     let n = u.int_in_range(1..=8)?;
     let mut ops = Vec::with_capacity(n);
     for _ in 0..n {

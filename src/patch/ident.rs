@@ -39,6 +39,122 @@ pub(super) fn matching(attr: Def<'_>, gone: &[Value], current: &[Value]) -> Vec<
         .collect()
 }
 
+/// Which of `items` are absent from `current` (indexed in `members`) and from the items
+/// before them: [`fresh`] without the scan of `current`.
+pub(super) fn fresh_indexed(
+    attr: Def<'_>,
+    members: &Members,
+    current: &[Value],
+    items: &[Value],
+) -> Vec<bool> {
+    let (_, mut keep) = Index::new(attr, items);
+    for (k, v) in keep.iter_mut().zip(items) {
+        *k = *k && !members.contains(current, v);
+    }
+    keep
+}
+
+/// The stored values of one multi-valued attribute by identity, kept up to date across the
+/// `add` operations of one request so that each costs its own values, not the group's size.
+/// It holds positions only; identities are read from the array when compared.
+#[derive(Debug)]
+pub(super) struct Members {
+    by: Option<IdentBy>,
+    seed: u64,
+    /// Identity hash → the last position with it; `next[p]` is the position before `p` with
+    /// the same hash (`usize::MAX`: none).
+    heads: HashMap<u64, usize, PreHashed>,
+    next: Vec<usize>,
+    /// Positions of values without an identity, compared whole.
+    loose: Vec<usize>,
+}
+
+impl Members {
+    pub(super) fn new(attr: Def<'_>, current: &[Value]) -> Self {
+        let mut m = Self {
+            by: IdentBy::of(attr),
+            seed: RandomState::new().hash_one(0x3e3_u32),
+            heads: HashMap::with_capacity_and_hasher(current.len(), PreHashed),
+            next: Vec::with_capacity(current.len()),
+            loose: Vec::new(),
+        };
+        m.extend(current);
+        m
+    }
+
+    /// Indexes the values appended to `current` since the last call.
+    pub(super) fn extend(&mut self, current: &[Value]) {
+        let from = self.next.len();
+        for (p, v) in current.iter().enumerate().skip(from) {
+            match self.by.and_then(|by| by.ident(v)) {
+                Some(id) => {
+                    let prev = self.heads.insert(id.hash(self.seed), p);
+                    self.next.push(prev.unwrap_or(usize::MAX));
+                }
+                None => {
+                    self.loose.push(p);
+                    self.next.push(usize::MAX);
+                }
+            }
+        }
+    }
+
+    fn contains(&self, current: &[Value], v: &Value) -> bool {
+        let Some(id) = self.by.and_then(|by| by.ident(v)) else {
+            return self.loose.iter().any(|&p| current.get(p) == Some(v));
+        };
+        let mut p = self.heads.get(&id.hash(self.seed)).copied();
+        while let Some(at) = p.filter(|&at| at != usize::MAX) {
+            let stored = current
+                .get(at)
+                .and_then(|c| self.by.and_then(|by| by.ident(c)));
+            if stored == Some(id) {
+                return true;
+            }
+            p = self.next.get(at).copied();
+        }
+        false
+    }
+}
+
+/// A set of strings compared as [`text::eq`] compares them (ignoring case unless `exact`),
+/// for a valuePath that is an `or` of `eq` tests on one sub-attribute: each element costs one
+/// hash, not one comparison per term.
+pub(crate) struct StrSet<'v> {
+    fold: bool,
+    seed: u64,
+    table: HashMap<Key<'v>, (), PreHashed>,
+}
+
+impl<'v> StrSet<'v> {
+    pub(crate) fn new(exact: bool, items: impl ExactSizeIterator<Item = &'v str>) -> Self {
+        let mut set = Self {
+            fold: !exact,
+            seed: RandomState::new().hash_one(0x5e7_u32),
+            table: HashMap::with_capacity_and_hasher(items.len(), PreHashed),
+        };
+        for s in items {
+            let id = Ident { s, fold: set.fold };
+            set.table.insert(
+                Key {
+                    hash: id.hash(set.seed),
+                    id,
+                },
+                (),
+            );
+        }
+        set
+    }
+
+    pub(crate) fn contains(&self, s: &str) -> bool {
+        let id = Ident { s, fold: self.fold };
+        self.table.contains_key(&Key {
+            hash: id.hash(self.seed),
+            id,
+        })
+    }
+}
+
 /// The request's values by identity.
 struct Index<'v> {
     by: Option<IdentBy>,

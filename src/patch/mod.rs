@@ -13,7 +13,9 @@
 //! A request either applies completely or leaves the resource byte-identical. The applier
 //! edits in place and logs the inverse of every edit (the previous value of a key, the length
 //! of an array before an append, the elements taken out of an array); on the first failing
-//! operation it replays the log backwards. Nothing is copied up front, so renaming a group of
+//! operation it replays the log backwards. Removed keys go back at their position, so the
+//! bytes are the same also when serde_json's `preserve_order` feature (which any crate of an
+//! application may enable) makes objects keep insertion order. Nothing is copied up front, so renaming a group of
 //! 100,000 members touches one string, and a failing request costs what it touched.
 //!
 //! # Policy for what the RFC leaves open

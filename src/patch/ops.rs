@@ -11,9 +11,9 @@ mod urns;
 
 pub(crate) use urns::may_list;
 
-use super::ident::fresh;
+use super::ident::{Members, fresh, fresh_indexed};
 use super::target::{Def, Resolver, Selector, Target, clip, get_ci, key_ci};
-use super::undo::{Place, Undo, UndoLog};
+use super::undo::{Place, Undo, UndoLog, remove_ordered};
 use super::value::{
     check_remove, check_set, conform, conform_any, conform_multi_cow, get_ci_obj, is_primary,
     one_primary, strip_nulls,
@@ -50,6 +50,17 @@ pub(crate) struct Engine<'r, 'a> {
     /// Reading a `POST`/`PUT` body rather than a PATCH request: PATCH-only switches
     /// ([`Compat::dotted_keys_in_value`]) do not apply, and errors do not name them.
     pub(crate) body: bool,
+    /// The attribute the last `add` appended to, with an index of its values once a second
+    /// `add` targets it: repeated adds then cost their own values, not the group's size.
+    members: Option<MemberCache>,
+}
+
+/// [`Engine::members`]: valid while the log since `log_len` leaves `place` untouched.
+#[derive(Debug)]
+struct MemberCache {
+    place: Place,
+    index: Option<Members>,
+    log_len: usize,
 }
 
 fn internal() -> ScimError {
@@ -81,6 +92,7 @@ impl<'r, 'a> Engine<'r, 'a> {
             compat,
             log: UndoLog::default(),
             body: false,
+            members: None,
         })
     }
 
@@ -470,7 +482,9 @@ impl<'r, 'a> Engine<'r, 'a> {
         }
         let hp = Place::holder(h);
         let place = Place::attr(h, key);
-        let current: &[Value] = match self.get(&hp, key) {
+        // Read through the field, not `self.get`, so `self.members` stays borrowable.
+        let stored = hp.peek(self.root).and_then(|o| o.get(key));
+        let current: &[Value] = match stored.filter(|v| !v.is_null()) {
             Some(Value::Array(a)) => a,
             None => &[],
             Some(_) => {
@@ -480,7 +494,18 @@ impl<'r, 'a> Engine<'r, 'a> {
                 )));
             }
         };
-        let keep = fresh(attr, current, &items);
+        let cached = self
+            .members
+            .as_mut()
+            .filter(|c| c.place == place && !self.log.touched_since(c.log_len, &place))
+            .and_then(|c| c.index.as_mut());
+        let keep = match cached {
+            Some(index) => {
+                index.extend(current);
+                fresh_indexed(attr, index, current, &items)
+            }
+            None => fresh(attr, current, &items),
+        };
         let items: Vec<Value> = items
             .into_iter()
             .zip(keep)
@@ -511,7 +536,40 @@ impl<'r, 'a> Engine<'r, 'a> {
         if let Some(w) = winner {
             self.enforce_primary(&place, w)?;
         }
+        self.note_members(place, attr);
         Ok(())
+    }
+
+    /// Keeps [`members`](Self::members) for the array `add` just wrote at `place`: extended
+    /// when still valid, built on the second `add` there, forgotten for another attribute.
+    fn note_members(&mut self, place: Place, attr: Def<'_>) {
+        let log_len = self.log.len();
+        let Some(Value::Array(current)) = place.peek(self.root) else {
+            self.members = None;
+            return;
+        };
+        let index = match self.members.take() {
+            Some(c) if c.place == place => match c.index {
+                Some(mut index) if !self.log.touched_since(c.log_len, &place) => {
+                    index.extend(current);
+                    index
+                }
+                _ => Members::new(attr, current),
+            },
+            _ => {
+                self.members = Some(MemberCache {
+                    place,
+                    index: None,
+                    log_len,
+                });
+                return;
+            }
+        };
+        self.members = Some(MemberCache {
+            place,
+            index: Some(index),
+            log_len,
+        });
     }
 
     /// Clears `primary` on every element but `winner` (RFC 7643 §2.4: at most one).
@@ -673,6 +731,16 @@ impl<'r, 'a> Engine<'r, 'a> {
             hits.extend((0..arr.len()).filter(|&i| eq.matches(&arr[i])));
             return Ok((key, hits));
         }
+        // Bound once per operation; a filter that does not bind fails only if there is an
+        // element to test, as the per-element evaluation does.
+        let matcher = match filter {
+            Some(f) if !arr.is_empty() => f.matcher(attr.attribute())?,
+            _ => None,
+        };
+        if let Some(m) = matcher {
+            hits.extend((0..arr.len()).filter(|&i| m.matches(&arr[i])));
+            return Ok((key, hits));
+        }
         for (i, el) in arr.iter().enumerate() {
             if filter.map_or(Ok(true), |f| f.select(el, attr.attribute()))? {
                 hits.push(i);
@@ -692,11 +760,12 @@ impl<'r, 'a> Engine<'r, 'a> {
 
     fn unset(&mut self, place: &Place, key: &str) -> Result<(), ScimError> {
         let obj = place.object(self.root).ok_or_else(internal)?;
-        if let Some(old) = obj.remove(key) {
-            self.log.push(Undo::Key {
+        if let Some((index, old)) = remove_ordered(obj, key) {
+            self.log.push(Undo::Restore {
                 place: place.clone(),
                 key: key.to_owned(),
-                old: Some(old),
+                index,
+                old,
             });
         }
         Ok(())

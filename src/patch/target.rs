@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::select::Matcher;
 use crate::error::ScimError;
 use crate::filter::SimpleEq;
 use crate::path::PatchPath;
@@ -96,6 +97,15 @@ pub(crate) trait Selector {
     /// selection loop then skips the generic evaluation per element.
     fn simple_eq<'a>(&'a self, _parent: Option<&'a Attribute>) -> Option<SimpleEq<'a>> {
         None
+    }
+
+    /// The filter prepared once for every element of `parent` (bound, or a set of literals),
+    /// when it can be; `Err` is what [`select`](Self::select) would fail with on any element.
+    fn matcher<'a>(
+        &'a self,
+        _parent: Option<&'a Attribute>,
+    ) -> Result<Option<Matcher<'a>>, ScimError> {
+        Ok(None)
     }
 }
 

@@ -94,6 +94,14 @@ pub(crate) enum Undo {
         key: String,
         old: Option<Value>,
     },
+    /// Put `key` back into the object at `place`, at position `index` among its keys (the
+    /// key was removed).
+    Restore {
+        place: Place,
+        key: String,
+        index: usize,
+        old: Value,
+    },
     /// Restore the whole value at `place` (an element replaced in place).
     Value { place: Place, old: Value },
     /// The array at `place` had `len` elements before values were appended.
@@ -120,6 +128,30 @@ impl UndoLog {
         self.entries.is_empty()
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether an edit after the first `from` may have changed the array at `place` (an
+    /// attribute) other than by appending to it: what invalidates an index of its values.
+    pub(crate) fn touched_since(&self, from: usize, place: &Place) -> bool {
+        let entries = self.entries.get(from..).unwrap_or_default();
+        entries.iter().any(|e| match e {
+            // Appends leave the indexed positions as they were.
+            Undo::Truncate { .. } => false,
+            Undo::Key { place: p, key, .. } if p.attr.is_none() => {
+                place.attr.as_ref() == Some(key) || place.ext.as_ref() == Some(key)
+            }
+            Undo::Restore { place: p, key, .. } if p.attr.is_none() => {
+                place.attr.as_ref() == Some(key) || place.ext.as_ref() == Some(key)
+            }
+            Undo::Key { place: p, .. }
+            | Undo::Restore { place: p, .. }
+            | Undo::Value { place: p, .. }
+            | Undo::Reinsert { place: p, .. } => p.attr == place.attr,
+        })
+    }
+
     /// Undoes every edit after the first `keep`, newest first.
     pub(crate) fn rollback_to(&mut self, root: &mut Value, keep: usize) {
         while self.entries.len() > keep {
@@ -142,9 +174,19 @@ fn revert(root: &mut Value, undo: Undo) {
                         obj.insert(key, v);
                     }
                     None => {
-                        obj.remove(&key);
+                        remove_ordered(obj, &key);
                     }
                 }
+            }
+        }
+        Undo::Restore {
+            place,
+            key,
+            index,
+            old,
+        } => {
+            if let Some(obj) = place.object(root) {
+                insert_at(obj, index, key, old);
             }
         }
         Undo::Value { place, old } => {
@@ -163,6 +205,40 @@ fn revert(root: &mut Value, undo: Undo) {
             }
         }
     }
+}
+
+/// Removes `key`, keeping the order of the other keys, and returns its position and value.
+/// `Map::remove` would do under serde_json's `preserve_order` (an `IndexMap` then) what
+/// `swap_remove` does, moving the last key into the gap; `retain` keeps the order under both
+/// maps, and `shift_remove` exists only with the feature, which another crate may enable.
+pub(crate) fn remove_ordered(obj: &mut Map<String, Value>, key: &str) -> Option<(usize, Value)> {
+    let index = obj.keys().position(|k| k == key)?;
+    let mut old = None;
+    obj.retain(|k, v| {
+        if old.is_none() && k == key {
+            old = Some(std::mem::take(v));
+            return false;
+        }
+        true
+    });
+    old.map(|v| (index, v))
+}
+
+/// Inserts `key` at position `index` among the keys (at the end when past it). Without
+/// `preserve_order` the map is sorted and the position is that of the key anyway.
+fn insert_at(obj: &mut Map<String, Value>, index: usize, key: String, value: Value) {
+    let mut at = 0;
+    let mut tail = Vec::new();
+    obj.retain(|k, v| {
+        at += 1;
+        if at <= index {
+            return true;
+        }
+        tail.push((k.clone(), std::mem::take(v)));
+        false
+    });
+    obj.insert(key, value);
+    obj.extend(tail);
 }
 
 /// Merges the removed elements back at their original indices in one pass.
@@ -196,6 +272,21 @@ mod tests {
             vec![(0, json!(0)), (2, json!(2)), (4, json!(4)), (6, json!(6))],
         );
         assert_eq!(arr, (0..7).map(|i| json!(i)).collect::<Vec<_>>());
+    }
+
+    /// Under either map (sorted, or insertion-ordered with `preserve_order`), a key removed
+    /// and put back sits where it was.
+    #[test]
+    fn removed_keys_return_to_their_position() {
+        let before = json!({"z": 1, "b": 2, "y": 3, "a": 4});
+        let mut v = before.clone();
+        let obj = v.as_object_mut().unwrap();
+        let (i, old) = remove_ordered(obj, "b").unwrap();
+        let (j, older) = remove_ordered(obj, "z").unwrap();
+        assert!(remove_ordered(obj, "q").is_none());
+        insert_at(obj, j, "z".to_owned(), older);
+        insert_at(obj, i, "b".to_owned(), old);
+        assert_eq!(serde_json::to_string(&v).unwrap(), before.to_string());
     }
 
     #[test]

@@ -8,8 +8,10 @@ use serde_json::{Map, Value};
 
 use super::Provider;
 use crate::error::ScimError;
-use crate::filter::get_in;
+use crate::filter::{Filter, get_in};
 use crate::model::{ListResponse, SearchRequest};
+use crate::path::AttrPath;
+use crate::query::{Projection, Query, Reads};
 use crate::schema::{Attribute, Mutability};
 
 /// Which groups each member belongs to: an index over the stored groups' `members`, so that a
@@ -185,14 +187,19 @@ impl Provider {
         request: &SearchRequest,
         memberships: &Memberships,
     ) -> Result<Value, ScimError> {
-        let filled = self.with_groups(resource_type, resource, memberships);
+        let filled = self.with_groups(resource_type, resource, memberships, true);
         self.respond(resource_type, &filled, request)
     }
 
     /// [`list`](Self::list) with each user's `groups` filled from `memberships` (see
-    /// [`respond_with`](Self::respond_with)) before the filter runs, so that
-    /// `groups.value eq "…"` and `groups[display eq "…"]` select users by membership. Only
-    /// users in some group are copied.
+    /// [`respond_with`](Self::respond_with)), so that `groups.value eq "…"`,
+    /// `groups[display eq "…"]` and `sortBy=groups.value` select and order users by
+    /// membership.
+    ///
+    /// `groups` is derived only where it is read: for each user the filter tests when the
+    /// filter names `groups` (one user at a time), for the matches when `sortBy` names it,
+    /// and otherwise only for the returned page, and not at all when the projection leaves
+    /// `groups` out. Memory follows the answer and the stored data, not users × groups.
     pub fn list_with<'a, I>(
         &self,
         resource_type: &str,
@@ -203,13 +210,75 @@ impl Provider {
     where
         I: IntoIterator<Item = &'a Value>,
     {
-        if self.groups_attribute(resource_type).is_none() {
+        let Some(attr) = self.groups_attribute(resource_type) else {
             return self.list(resource_type, request, resources);
+        };
+        let schemas = self.scoped(resource_type);
+        let query = Query::from_search_request_with(request, &schemas, &self.compat)?
+            .with_max_results(self.max_results);
+        self.check_list_profile(resource_type, &query)?;
+        let core = self.schemas.resource_type(resource_type).map(|(c, _)| c);
+        let names = |p: &AttrPath| {
+            p.name().eq_ignore_ascii_case(attr.name())
+                && p.urn()
+                    .is_none_or(|u| core.is_some_and(|c| c.eq_ignore_ascii_case(u)))
+        };
+        let reads = Reads {
+            filter: query
+                .filter()
+                .is_some_and(|f| f.any_leaf(|l| l.leaf_path().is_some_and(names))),
+            sort: request
+                .sort_by
+                .as_deref()
+                .and_then(|s| s.trim().parse::<AttrPath>().ok())
+                .is_some_and(|p| names(&p)),
+            page: self.returns_groups(resource_type, attr, query.projection()),
+        };
+        // `display` may be long: the filter gets it only when it names it, or `groups` whole
+        // other than in `groups pr`.
+        let display = query.filter().is_some_and(|f| {
+            f.any_leaf(|l| {
+                l.leaf_path().is_some_and(|p| {
+                    names(p)
+                        && match p.sub_attribute() {
+                            Some(s) => s.eq_ignore_ascii_case("display"),
+                            None => !matches!(l, Filter::Present(_)),
+                        }
+                })
+            })
+        });
+        let mut page = query.list_decorated(resources, &schemas, reads, |r, filtering| {
+            self.with_groups(resource_type, r, memberships, !filtering || display)
+        })?;
+        for r in &mut page.resources {
+            self.declared_schemas_only(resource_type, r);
+            self.shape(resource_type, r);
         }
-        let filled = resources
+        Ok(page)
+    }
+
+    /// Whether `projection` keeps the `groups` attribute of this resource type: it is
+    /// applied to a resource holding nothing else.
+    fn returns_groups(
+        &self,
+        resource_type: &str,
+        attr: &Attribute,
+        projection: &Projection,
+    ) -> bool {
+        let mut probe = Map::new();
+        if let Some((core, _)) = self.schemas.resource_type(resource_type) {
+            probe.insert("schemas".to_owned(), Value::Array(vec![core.into()]));
+        }
+        let element = ["value", "$ref", "display", "type"]
             .into_iter()
-            .map(|r| self.with_groups(resource_type, r, memberships));
-        self.list_items(resource_type, request, filled)
+            .map(|k| (k.to_owned(), Value::String("x".to_owned())))
+            .collect();
+        probe.insert(
+            attr.name().to_owned(),
+            Value::Array(vec![Value::Object(element)]),
+        );
+        let out = projection.apply(&Value::Object(probe), &self.scoped(resource_type));
+        out.get(attr.name()).is_some()
     }
 
     /// The resource type's readOnly `groups` attribute, if its core schema has one.
@@ -221,13 +290,14 @@ impl Provider {
             .filter(|a| a.mutability() == Mutability::ReadOnly)
     }
 
-    /// `resource` with its `groups` derived from `memberships`; borrowed when that changes
-    /// nothing.
+    /// `resource` with its `groups` derived from `memberships` (without their `display` unless
+    /// `display`); borrowed when that changes nothing.
     fn with_groups<'r>(
         &self,
         resource_type: &str,
         resource: &'r Value,
         memberships: &Memberships,
+        display: bool,
     ) -> Cow<'r, Value> {
         let (Some(attr), Some(obj)) = (self.groups_attribute(resource_type), resource.as_object())
         else {
@@ -238,14 +308,14 @@ impl Provider {
         };
         let groups: Vec<Value> = memberships
             .groups_of(id)
-            .map(|(gid, display)| {
+            .map(|(gid, name)| {
                 let mut g = Map::new();
                 g.insert("value".to_owned(), Value::String(gid.to_owned()));
                 g.insert(
                     "$ref".to_owned(),
                     Value::String(self.location("Group", gid)),
                 );
-                if let Some(d) = display {
+                if let Some(d) = name.filter(|_| display) {
                     g.insert("display".to_owned(), Value::String(d.to_owned()));
                 }
                 g.insert("type".to_owned(), Value::String("direct".to_owned()));

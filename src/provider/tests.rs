@@ -201,6 +201,33 @@ fn patch_rolls_back_on_a_uniqueness_conflict() {
     assert_eq!(b, before);
 }
 
+/// A fuzz finding (fuzz/regressions/provider/dup-display-name): a PATCH naming a Group's
+/// `displayName` by its short name was taken for the User's (not unique) and not checked.
+#[test]
+fn patch_checks_the_resource_types_own_unique_attribute() {
+    let p = provider();
+    let group = |id: &str, name: &str| {
+        p.create(
+            "Group",
+            &json!({"schemas": [GROUP], "displayName": name}),
+            id,
+            now(),
+            [],
+        )
+        .unwrap()
+    };
+    let a = group("g1", "BJensen");
+    let mut b = group("g2", "kelvin");
+    let before = b.clone();
+    let op = PatchOp::new(vec![PatchOperation::replace("displayName", "bjensen")]);
+    fails(
+        p.patch("Group", &mut b, &op, now(), [&a]),
+        409,
+        Some(ScimType::Uniqueness),
+    );
+    assert_eq!(b, before);
+}
+
 #[test]
 fn list_and_respond_project() {
     let p = provider();
@@ -449,6 +476,35 @@ fn users_show_the_groups_that_list_them() {
         .unwrap();
     assert_eq!(page.total_results, 2);
     assert_eq!(page.resources[1]["groups"][0]["value"], "g1");
+
+    // Decorating only where `groups` is read answers as decorating every user up front.
+    let decorated: Vec<Value> = [&u1, &u2]
+        .iter()
+        .map(|u| p.respond_with("User", u, &all, &index).unwrap())
+        .collect();
+    for q in [
+        "count=1&attributes=userName",
+        "startIndex=2&count=1",
+        "sortBy=groups.value&sortOrder=descending&attributes=userName",
+        "sortBy=groups.display&count=1",
+        "sortBy=userName&sortOrder=descending&attributes=groups.display",
+        "filter=groups+pr&excludedAttributes=groups",
+        "filter=not+(groups.value+eq+%22g0%22)&attributes=userName",
+        "filter=urn:ietf:params:scim:schemas:core:2.0:User:groups.value+eq+%22g1%22&count=1",
+        "filter=userName+pr&sortBy=groups.value",
+        "filter=groups.display+eq+%22ops%22",
+        "filter=groups%5Bvalue+eq+%22g0%22%5D&attributes=userName",
+        "filter=groups.value+eq+%22g1%22+and+groups.display+co+%22dm%22",
+        "filter=groups.value+eq+%22g1%22+and+not+(groups.display+co+%22dm%22)",
+    ] {
+        let lazy = p.list_with("User", &only(q), users, &index).unwrap();
+        let eager = p.list("User", &only(q), &decorated).unwrap();
+        assert_eq!(
+            serde_json::to_string(&lazy).unwrap(),
+            serde_json::to_string(&eager).unwrap(),
+            "{q}"
+        );
+    }
 
     // The index follows group writes.
     let leave = PatchOp::new(vec![PatchOperation::remove(r#"members[value eq "u1"]"#)]);

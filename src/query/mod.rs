@@ -10,6 +10,7 @@
 //! The steps run in the RFC's order: filter (§3.4.2.2), sort (§3.4.2.3), paginate (§3.4.2.4),
 //! then project (§3.4.2.5), so only the returned page is copied.
 
+mod decorate;
 mod params;
 mod projection;
 mod select;
@@ -27,6 +28,7 @@ use crate::model::{ListResponse, SearchRequest};
 use crate::schema::SchemaRegistry;
 
 pub use crate::model::SortOrder;
+pub(crate) use decorate::Reads;
 pub use projection::Projection;
 pub use sort::SortBy;
 
@@ -290,20 +292,7 @@ impl Query {
         I: IntoIterator,
         I::Item: Borrow<Value>,
     {
-        // The filter is bound once for all resources. A filter that does not bind fails on
-        // the first resource, as `matches` would; with no resource there is nothing to fail.
-        let bound = self.filter.as_ref().map(|f| f.bind(schemas)).transpose();
-        let mut matches = Vec::new();
-        for r in resources {
-            let keep = match &bound {
-                Ok(Some(f)) => f.matches(r.borrow()),
-                Ok(None) => true,
-                Err(e) => return Err(e.clone()),
-            };
-            if keep {
-                matches.push(r);
-            }
-        }
+        let mut matches = self.matching(resources, schemas, |f, r| f.matches(r))?;
         let total = matches.len();
         let page = self.page();
         let range = page.range(total);
