@@ -146,7 +146,7 @@ fn body(u: &mut Unstructured<'_>, user: bool, store: &[(bool, Value)]) -> Result
 }
 
 /// No two stored resources of a type share a userName (User) or displayName (Group, made
-/// unique above), compared ignoring case as their schemas say.
+/// unique above), compared ignoring case as their schemas say; `""` counts as unassigned.
 fn unique(store: &[(bool, Value)]) -> Outcome {
     for (i, (user, a)) in store.iter().enumerate() {
         let key = if *user { "userName" } else { "displayName" };
@@ -154,7 +154,8 @@ fn unique(store: &[(bool, Value)]) -> Outcome {
             let (Some(x), Some(y)) = (a[key].as_str(), b[key].as_str()) else {
                 continue;
             };
-            if other == user && text::eq(x, y, false) {
+            // `""` is unassigned to the crate (it never matches a filter), so not a key.
+            if other == user && !x.is_empty() && text::eq(x, y, false) {
                 return Err(format!("two stored resources share {key} {x:?} / {y:?}"));
             }
         }
