@@ -53,6 +53,7 @@ fn the_password_is_handed_over_not_stored() {
         PatchOperation::replace("password", "p4tched"),
         PatchOperation::add("Password", "p4tched"),
         PatchOperation::replace_value(json!({"password": "p4tched"})),
+        PatchOperation::replace(format!("{USER}:password"), "p4tched"),
     ] {
         let op = PatchOp::new(vec![op]);
         let mut user = created.clone();
@@ -64,6 +65,12 @@ fn the_password_is_handed_over_not_stored() {
         assert!(!has_password(&user), "{user}");
         assert_eq!(written.password.unwrap().expose(), "p4tched");
     }
+
+    // `returned: never`: an answer built from a password-bearing value still omits it.
+    let answer = p
+        .respond("User", &body, &scimkit::SearchRequest::new())
+        .unwrap();
+    assert!(!has_password(&answer), "{answer}");
 
     // A password a store kept from before is taken out too, and not reported as set.
     let mut legacy = created.clone();
