@@ -151,10 +151,15 @@ fn ends_with(s: &str, suffix: &str, case_exact: bool) -> bool {
     }
 }
 
+/// Needles up to this many bytes are compared window by window (cost haystack × this
+/// constant, without allocating); longer ones go through [`find_folded`], linear in both.
+const SHORT_NEEDLE: usize = 16;
+
 fn contains(s: &str, needle: &str, case_exact: bool) -> bool {
     match (case_exact, ascii(s, needle)) {
+        // std's two-way searcher: linear in both lengths.
         (true, _) => s.contains(needle),
-        (false, true) => {
+        (false, true) if needle.len() <= SHORT_NEEDLE => {
             // Only windows starting with the needle's first byte (either case) are compared.
             let Some((&first, rest)) = needle.as_bytes().split_first() else {
                 return true;
@@ -164,10 +169,62 @@ fn contains(s: &str, needle: &str, case_exact: bool) -> bool {
                 .windows(needle.len())
                 .any(|w| w[0].to_ascii_lowercase() == first && w[1..].eq_ignore_ascii_case(rest))
         }
-        (false, false) => s
-            .char_indices()
-            .any(|(i, _)| is_prefix(folded(needle), folded(&s[i..]))),
+        (false, true) => {
+            let needle: Vec<u8> = needle.bytes().map(|b| b.to_ascii_lowercase()).collect();
+            find_folded(&needle, s.bytes().map(|b| (b.to_ascii_lowercase(), true)))
+        }
+        (false, false) => {
+            let needle: Vec<char> = folded(needle).collect();
+            // A match must start where one of `s`'s chars starts: `İ` folds to two chars
+            // (`i` and U+0307), and a needle may not begin inside that pair.
+            let hay = s
+                .chars()
+                .flat_map(|c| c.to_lowercase().enumerate().map(|(i, f)| (f, i == 0)));
+            find_folded(&needle, hay)
+        }
     }
+}
+
+/// Whether `needle` occurs in `hay` at an item flagged as a start, by Knuth–Morris–Pratt:
+/// every occurrence, overlapping ones included, is found in O(needle + hay) steps, so the
+/// start check never forces a rescan.
+fn find_folded<T: Copy + Eq>(needle: &[T], hay: impl Iterator<Item = (T, bool)>) -> bool {
+    let m = needle.len();
+    if m == 0 {
+        return true;
+    }
+    // fail[i]: the length of the longest proper border of needle[..=i].
+    let mut fail = vec![0usize; m];
+    let mut k = 0;
+    for i in 1..m {
+        while k > 0 && needle[i] != needle[k] {
+            k = fail[k - 1];
+        }
+        if needle[i] == needle[k] {
+            k += 1;
+        }
+        fail[i] = k;
+    }
+    // The start flags of the last `m` items, as a ring.
+    let mut starts = vec![false; m];
+    let mut matched = 0;
+    for (j, (c, start)) in hay.enumerate() {
+        starts[j % m] = start;
+        while matched > 0 && needle[matched] != c {
+            matched = fail[matched - 1];
+        }
+        if needle[matched] == c {
+            matched += 1;
+        }
+        if matched == m {
+            // The match began at item j + 1 - m, whose flag the ring still holds.
+            if starts[(j + 1) % m] {
+                return true;
+            }
+            matched = fail[m - 1];
+        }
+    }
+    false
 }
 
 /// Whether `prefix` is a prefix of `s`, both as char sequences.
@@ -187,7 +244,32 @@ mod tests {
 
     use super::*;
 
+    /// The definition `contains` must agree with: the folded needle is a prefix of the folded
+    /// text from some char of `s` on (quadratic, so only for tests).
+    fn contains_by_definition(s: &str, needle: &str) -> bool {
+        s.char_indices()
+            .map(|(i, _)| i)
+            .chain([s.len()])
+            .any(|i| is_prefix(folded(needle), folded(&s[i..])))
+    }
+
     proptest! {
+        #[test]
+        fn contains_agrees_with_its_definition(
+            s in "[abAB\u{130}\u{307}iI\u{212A}kKß]{0,24}",
+            needle in "[abAB\u{130}\u{307}iI\u{212A}kKß]{0,20}",
+        ) {
+            prop_assert_eq!(contains(&s, &needle, false), contains_by_definition(&s, &needle));
+        }
+
+        #[test]
+        fn long_ascii_needles_agree_with_their_definition(
+            s in "[abAB]{0,64}",
+            needle in "[abAB]{17,24}",
+        ) {
+            prop_assert_eq!(contains(&s, &needle, false), contains_by_definition(&s, &needle));
+        }
+
         /// Short ASCII strings, with the bytes around the letters (`@[`{`) and both cases.
         #[test]
         fn short_ascii_eq_is_ascii_case_folding(
@@ -234,6 +316,24 @@ mod tests {
         assert!(eq("x@example.com", "X@EXAMPLE.COM", false));
         assert!(!eq("x@example.con", "X@EXAMPLE.COM", false) && !eq("a@b[", "a`b{", false));
         assert!(eq("wörk", "WÖRK", false) && !eq("abcd", "abce", false));
+        let long = "x".repeat(40);
+        assert!(contains(
+            &format!("aa{}Z", long.to_uppercase()),
+            &format!("{long}z"),
+            false
+        ));
+        assert!(!contains(&long, &format!("{long}x"), false));
+        assert!(contains(
+            &format!("é{long}"),
+            &format!("É{}", long.to_uppercase()),
+            false
+        ));
+        // A match may not begin inside the two chars `İ` folds to.
+        assert!(
+            !contains("\u{130}x", "\u{307}X", false) && contains("\u{130}x", "I\u{307}x", false)
+        );
+        assert!(contains("a\u{307}x", "\u{307}X", false));
+        assert!(contains("ababaababc", "ABABC", false) && !contains("abababab", "ababc", false));
         assert_eq!(ascii_fold_prefix(b"abcdefghijkl", b"ABCDEFGHIJKx"), 11);
         assert_eq!(ascii_fold_prefix(b"@[`{abcd", b"@[`{ABCD"), 8);
         assert_eq!(ascii_fold_prefix(b"@", b"`"), 0);
