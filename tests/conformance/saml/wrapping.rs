@@ -19,7 +19,9 @@ fn response(body: &str) -> String {
 }
 
 fn assertion(id: &str, body: &str) -> String {
-    format!("<saml:Assertion {NS} ID=\"{id}\"><saml:Issuer>idp</saml:Issuer>{body}</saml:Assertion>")
+    format!(
+        "<saml:Assertion {NS} ID=\"{id}\"><saml:Issuer>idp</saml:Issuer>{body}</saml:Assertion>"
+    )
 }
 
 #[track_caller]
