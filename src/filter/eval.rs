@@ -24,7 +24,7 @@ impl Filter {
     ///
     /// Names are case-insensitive; strings compare as the attribute's `caseExact` says;
     /// `gt`/`ge`/`lt`/`le` order strings lexically, numbers by exact value
-    /// ([`compare_numbers`](crate::schema::compare_numbers)) and dateTimes
+    /// ([`crate::schema::compare_numbers`]) and dateTimes
     /// chronologically; a comparison on a multi-valued attribute holds when any value satisfies
     /// it (a complex one without sub-attribute compares its `value`s); an unassigned attribute
     /// (null, `""`, `[]`, `{}`: RFC 7643 §2.5) is `eq null`, not `pr`, and `ne` anything else.

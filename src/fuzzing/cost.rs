@@ -13,7 +13,7 @@ use crate::query::{SortBy, SortOrder};
 /// attribute of up to 10,000 elements; then filters whose literals are chunks repeated up to
 /// 10,000 times, evaluated bound and unbound. Every string comparison's work, counted by the
 /// crate (deterministic, so the check cannot flake), must stay under
-/// [`cost::PER_BYTE`] steps per byte of the value compared: work that grows with the literal
+/// 128 steps per byte of the value compared: work that grows with the literal
 /// for each value, or with the value times the literal, breaks it.
 pub fn filter_cost(data: &[u8]) -> Outcome {
     let u = &mut Unstructured::new(data);
