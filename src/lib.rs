@@ -105,17 +105,19 @@
 //! from a recursive drop, or memory out of proportion to the input. Errors quote at most a short
 //! excerpt of what they refuse.
 //!
-//! | Input | Bound (default) | Past it |
-//! |---|---|---|
-//! | filter text | [`filter::DEFAULT_MAX_LEN`] bytes (64 KiB), [`FilterParser::max_len`] | `400 invalidFilter` |
-//! | filter nesting of `(`, `not (`, `[` | [`filter::DEFAULT_MAX_DEPTH`] (64), [`FilterParser::max_depth`] | `400 invalidFilter` |
-//! | filter attribute expressions | [`filter::DEFAULT_MAX_TERMS`] (1024), [`FilterParser::max_terms`] | `400 invalidFilter` |
-//! | PATCH `path` | the filter length, depth and term bounds | `400 invalidPath` |
-//! | PATCH operations per request | [`patch::DEFAULT_MAX_OPERATIONS`] (1000), [`Patcher::max_operations`] | `400 invalidValue` |
-//! | PATCH value nesting | 8 levels of complex values | `400 invalidValue` |
-//! | JSON nesting, as text or as a built `Value` read by the models | 128 levels | `400 invalidSyntax` |
-//! | SAML document | [`StatementReader::DEFAULT_MAX_SIZE`] bytes (100,000), [`max_depth`](StatementReader::max_depth) 32, no DTD or entity | [`SamlError`], `400 invalidSyntax` |
-//! | session tags | [`saml::tags::MAX_TAGS`] (50), keys of 128 and values of 256 characters | [`SamlError`] |
+//! | Input | Bound (default) | Past it | Cost bound (time; memory) |
+//! |---|---|---|---|
+//! | filter text | [`filter::DEFAULT_MAX_LEN`] bytes (64 KiB), [`FilterParser::max_len`] | `400 invalidFilter` | parse O(filter); the tree O(filter) |
+//! | filter nesting of `(`, `not (`, `[` | [`filter::DEFAULT_MAX_DEPTH`] (64), [`FilterParser::max_depth`] | `400 invalidFilter` | evaluation O(terms × resource): each comparison linear in the values it reads (`co`/`sw`/`ew` included, any folding) plus its literal; O(literal) extra per comparison |
+//! | filter attribute expressions | [`filter::DEFAULT_MAX_TERMS`] (1024), [`FilterParser::max_terms`] | `400 invalidFilter` | as above; binding O(filter) once per query |
+//! | PATCH `path` | the filter length, depth and term bounds | `400 invalidPath` | as for filters, per element of the targeted attribute |
+//! | PATCH operations per request | [`patch::DEFAULT_MAX_OPERATIONS`] (1000), [`Patcher::max_operations`] | `400 invalidValue` | per operation O(resource + operation); atomicity O(what was changed) |
+//! | PATCH value nesting | 8 levels of complex values | `400 invalidValue` | O(value) |
+//! | JSON nesting, as text or as a built `Value` read by the models | 128 levels | `400 invalidSyntax` | O(body); O(body) |
+//! | `attributes` / `excludedAttributes` | the query string or body | `400 invalidPath` | built O(list) (deduplicated, indexed); applied O(resource), whatever the list's length; O(answer) |
+//! | `sortBy` | one attribute path | `400 invalidPath` | O(n log n) comparisons, each O(value); O(n) keys (total order, never panics) |
+//! | SAML document | [`StatementReader::DEFAULT_MAX_SIZE`] bytes (100,000), [`max_depth`](StatementReader::max_depth) 32, no DTD or entity | [`SamlError`], `400 invalidSyntax` | O(document); O(document) |
+//! | session tags | [`saml::tags::MAX_TAGS`] (50), keys of 128 and values of 256 characters | [`SamlError`] | O(tags) |
 //!
 //! String values are bounded only by the body that carries them; evaluating and applying cost
 //! time linear in the input (member lists are matched through hash sets) and trees drop

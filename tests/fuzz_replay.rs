@@ -79,6 +79,14 @@ macro_rules! replay_tests {
     )*};
 }
 
-replay_tests!(filter_parse, path_parse, patch_apply, model_deser, provider);
+replay_tests!(
+    filter_parse,
+    path_parse,
+    patch_apply,
+    model_deser,
+    provider,
+    filter_cost,
+    sort_order
+);
 #[cfg(feature = "saml")]
 replay_tests!(saml_read, saml_build);

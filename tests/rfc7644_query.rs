@@ -313,3 +313,52 @@ fn error_responses() {
         (400, Some(ScimType::Mutability))
     );
 }
+
+/// Issue 17: integers compared exactly but floats as `f64` made the order intransitive
+/// (2^53 + 1 > 2^53, yet both equal 2^53 as floats), and sorting these 52 numbers panicked.
+#[test]
+fn sort_by_numbers_near_2_pow_53_is_total() {
+    const CASE: &str = "I-3 I-3 I1 F0 I4 I-4 I-2 F0 I1 I-1 I-2 I1 I0 I2 I1 I2 I0 F-4 I-4 I3 I-3 \
+        F2 F4 I-3 F0 I-1 F-3 I0 I-2 I-1 I-4 F0 F0 I-3 I-3 I4 I-3 I-4 F0 F0 I-3 F-4 F2 I0 I1 F-3 \
+        I-2 F-1 I-3 I2 F-1 I-3";
+    let base = 1i64 << 53;
+    let exact: Vec<i64> = CASE
+        .split_whitespace()
+        .map(|t| base + t[1..].parse::<i64>().unwrap())
+        .collect();
+    let resources: Vec<Value> = CASE
+        .split_whitespace()
+        .zip(&exact)
+        .enumerate()
+        .map(|(i, (t, &v))| {
+            // The floats are integers that f64 holds exactly, or rounds to an even neighbour.
+            let n = if t.starts_with('F') {
+                json!(v as f64)
+            } else {
+                json!(v)
+            };
+            json!({"id": i.to_string(), "x-rank": n})
+        })
+        .collect();
+    assert_eq!(resources.len(), 52);
+    let schemas = SchemaRegistry::standard();
+    for order in ["ascending", "descending"] {
+        let q =
+            Query::from_query_string(&format!("sortBy=x-rank&sortOrder={order}"), schemas).unwrap();
+        let list = q.list(&resources, schemas).unwrap();
+        let got: Vec<i128> = list
+            .resources
+            .iter()
+            .map(|r| match r["x-rank"].as_i64() {
+                Some(i) => i128::from(i),
+                None => r["x-rank"].as_f64().unwrap() as i128,
+            })
+            .collect();
+        let mut want = got.clone();
+        want.sort_unstable();
+        if order == "descending" {
+            want.reverse();
+        }
+        assert_eq!(got, want, "{order}");
+    }
+}

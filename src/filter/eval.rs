@@ -8,14 +8,14 @@
 use std::cmp::Ordering;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 use super::error::type_error;
 use super::text;
 use super::{CompValue, CompareOp, Filter};
 use crate::error::ScimError;
 use crate::path::AttrPath;
-use crate::schema::{AttrType, Attribute, SchemaRegistry, is_unassigned};
+use crate::schema::{AttrType, Attribute, SchemaRegistry, compare_numbers, is_unassigned};
 
 type Result<T> = std::result::Result<T, ScimError>;
 
@@ -23,7 +23,8 @@ impl Filter {
     /// Whether `resource` matches this filter, with attribute definitions from `schemas`.
     ///
     /// Names are case-insensitive; strings compare as the attribute's `caseExact` says;
-    /// `gt`/`ge`/`lt`/`le` order strings lexically, numbers numerically and dateTimes
+    /// `gt`/`ge`/`lt`/`le` order strings lexically, numbers by exact value
+    /// ([`crate::schema::compare_numbers`]) and dateTimes
     /// chronologically; a comparison on a multi-valued attribute holds when any value satisfies
     /// it (a complex one without sub-attribute compares its `value`s); an unassigned attribute
     /// (null, `""`, `[]`, `{}`: RFC 7643 §2.5) is `eq null`, not `pr`, and `ne` anything else.
@@ -543,7 +544,7 @@ impl How {
                 (b == c) == (op == CompareOp::Eq)
             }
             (Self::Number | Self::Untyped, Value::Number(n), CompValue::Number(c)) => {
-                cmp_numbers(n, c).is_some_and(|o| ordered(o, op))
+                ordered(compare_numbers(n, c), op)
             }
             (Self::Untyped, Value::String(s), CompValue::String(c)) => {
                 text::compare(s, c, op, false)
@@ -563,18 +564,6 @@ pub(super) fn ordered(o: Ordering, op: CompareOp) -> bool {
         CompareOp::Lt => o.is_lt(),
         CompareOp::Le => o.is_le(),
         CompareOp::Co | CompareOp::Sw | CompareOp::Ew => false,
-    }
-}
-
-fn cmp_numbers(a: &Number, b: &Number) -> Option<Ordering> {
-    let int = |n: &Number| {
-        n.as_i64()
-            .map(i128::from)
-            .or_else(|| n.as_u64().map(i128::from))
-    };
-    match (int(a), int(b)) {
-        (Some(x), Some(y)) => Some(x.cmp(&y)),
-        _ => a.as_f64()?.partial_cmp(&b.as_f64()?),
     }
 }
 

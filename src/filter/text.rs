@@ -9,6 +9,14 @@ use super::CompareOp;
 
 /// `s op c` on strings: equality and order (lexical, by code point), or `co`/`sw`/`ew`.
 pub(super) fn compare(s: &str, c: &str, op: CompareOp, case_exact: bool) -> bool {
+    cost::allow(s.len() + 1);
+    // The byte-wise loops (exact, ASCII) run at most over the shorter string.
+    cost::charge(s.len().min(c.len()));
+    if matches!(op, CompareOp::Co | CompareOp::Sw | CompareOp::Ew) && cannot_fit(s, c, case_exact) {
+        // Without this, each value of a multi-valued attribute would cost the literal's length
+        // (folding it, or checking it is ASCII): literal × values, not literal + values.
+        return false;
+    }
     match op {
         CompareOp::Co => contains(s, c, case_exact),
         CompareOp::Sw => starts_with(s, c, case_exact),
@@ -19,12 +27,71 @@ pub(super) fn compare(s: &str, c: &str, op: CompareOp, case_exact: bool) -> bool
     }
 }
 
+/// Whether `part` is too long to occur in `s`, known from byte lengths alone. A char is 1 to
+/// 4 bytes and folds to 1 to 3 chars, so when `part` has over 12 bytes per byte of `s`, its
+/// folding has more chars than `s`'s. Past this check `part` is at most 12 × `s` long, and
+/// the work per comparison is linear in `s`.
+fn cannot_fit(s: &str, part: &str, case_exact: bool) -> bool {
+    match case_exact {
+        true => part.len() > s.len(),
+        false => part.len() > s.len().saturating_mul(12),
+    }
+}
+
 fn folded(s: &str) -> impl DoubleEndedIterator<Item = char> + '_ {
-    s.chars().flat_map(char::to_lowercase)
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .inspect(|_| cost::charge(1))
 }
 
 fn ascii(a: &str, b: &str) -> bool {
+    cost::charge(a.len() + b.len());
     a.is_ascii() && b.is_ascii()
+}
+
+/// A deterministic measure of the work string comparisons do, for the `filter_cost` fuzz
+/// target: each comparison of a value `s` allows [`cost::PER_BYTE`] × (`s` + 1) steps, and the
+/// loops charge what they run. Nothing is counted without the `fuzzing` feature.
+pub(crate) mod cost {
+    /// Steps allowed per byte of the value compared: a literal up to 12 times longer,
+    /// folded (3 chars per char), scanned a few times.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) const PER_BYTE: usize = 128;
+
+    #[cfg(feature = "fuzzing")]
+    thread_local! {
+        static COUNTS: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
+    }
+
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn charge(n: usize) {
+        COUNTS.with(|c| {
+            let (w, a) = c.get();
+            c.set((w.saturating_add(n), a));
+        });
+    }
+
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn allow(bytes: usize) {
+        COUNTS.with(|c| {
+            let (w, a) = c.get();
+            c.set((w, a.saturating_add(bytes.saturating_mul(PER_BYTE))));
+        });
+    }
+
+    /// The (work, allowance) counted since the last call, which resets them.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn take() -> (usize, usize) {
+        COUNTS.with(|c| c.replace((0, 0)))
+    }
+
+    #[cfg(not(feature = "fuzzing"))]
+    #[inline(always)]
+    pub(crate) fn charge(_: usize) {}
+
+    #[cfg(not(feature = "fuzzing"))]
+    #[inline(always)]
+    pub(crate) fn allow(_: usize) {}
 }
 
 pub(crate) fn eq(a: &str, b: &str, case_exact: bool) -> bool {
@@ -117,15 +184,20 @@ pub(crate) fn lower8(w: u64) -> u64 {
 }
 
 fn cmp(a: &str, b: &str, case_exact: bool) -> Ordering {
-    match (case_exact, ascii(a, b)) {
-        (true, _) => a.cmp(b),
-        (false, true) => {
-            let lower = u8::to_ascii_lowercase;
-            a.bytes()
-                .map(|b| lower(&b))
-                .cmp(b.bytes().map(|b| lower(&b)))
-        }
-        (false, false) => folded(a).cmp(folded(b)),
+    if case_exact {
+        return a.cmp(b);
+    }
+    // Only the common length decides whether the ASCII order applies: past it the shorter
+    // string has ended, in both orders. Checking whole strings would cost a long literal's
+    // length for each short value.
+    let n = a.len().min(b.len());
+    if a.as_bytes()[..n].is_ascii() && b.as_bytes()[..n].is_ascii() {
+        let lower = u8::to_ascii_lowercase;
+        a.bytes()
+            .map(|b| lower(&b))
+            .cmp(b.bytes().map(|b| lower(&b)))
+    } else {
+        folded(a).cmp(folded(b))
     }
 }
 
@@ -147,27 +219,109 @@ fn ends_with(s: &str, suffix: &str, case_exact: bool) -> bool {
             .len()
             .checked_sub(suffix.len())
             .is_some_and(|start| s.as_bytes()[start..].eq_ignore_ascii_case(suffix.as_bytes())),
-        (false, false) => is_prefix(folded(suffix).rev(), folded(s).rev()),
+        (false, false) => is_folded_suffix(s, suffix),
     }
 }
 
+/// Needles up to this many bytes are compared window by window (cost haystack × this
+/// constant, without allocating); longer ones go through [`find_folded`], linear in both.
+const SHORT_NEEDLE: usize = 16;
+
 fn contains(s: &str, needle: &str, case_exact: bool) -> bool {
     match (case_exact, ascii(s, needle)) {
+        // std's two-way searcher: linear in both lengths.
         (true, _) => s.contains(needle),
-        (false, true) => {
+        (false, true) if needle.len() <= SHORT_NEEDLE => {
             // Only windows starting with the needle's first byte (either case) are compared.
             let Some((&first, rest)) = needle.as_bytes().split_first() else {
                 return true;
             };
             let first = first.to_ascii_lowercase();
+            cost::charge(s.len() * needle.len());
             s.as_bytes()
                 .windows(needle.len())
                 .any(|w| w[0].to_ascii_lowercase() == first && w[1..].eq_ignore_ascii_case(rest))
         }
-        (false, false) => s
-            .char_indices()
-            .any(|(i, _)| is_prefix(folded(needle), folded(&s[i..]))),
+        (false, true) => {
+            cost::charge(needle.len() + s.len());
+            let needle: Vec<u8> = needle.bytes().map(|b| b.to_ascii_lowercase()).collect();
+            find_folded(&needle, s.bytes().map(|b| (b.to_ascii_lowercase(), true)))
+        }
+        (false, false) => {
+            let needle: Vec<char> = folded(needle).collect();
+            // A match must start where one of `s`'s chars starts: `İ` folds to two chars
+            // (`i` and U+0307), and a needle may not begin inside that pair.
+            let hay = s
+                .chars()
+                .flat_map(|c| c.to_lowercase().enumerate().map(|(i, f)| (f, i == 0)));
+            find_folded(&needle, hay)
+        }
     }
+}
+
+/// Whether `needle` occurs in `hay` at an item flagged as a start, by Knuth–Morris–Pratt:
+/// every occurrence, overlapping ones included, is found in O(needle + hay) steps, so the
+/// start check never forces a rescan.
+fn find_folded<T: Copy + Eq>(needle: &[T], hay: impl Iterator<Item = (T, bool)>) -> bool {
+    let m = needle.len();
+    if m == 0 {
+        return true;
+    }
+    // fail[i]: the length of the longest proper border of needle[..=i].
+    let mut fail = vec![0usize; m];
+    let mut k = 0;
+    cost::charge(m);
+    for i in 1..m {
+        while k > 0 && needle[i] != needle[k] {
+            cost::charge(1);
+            k = fail[k - 1];
+        }
+        if needle[i] == needle[k] {
+            k += 1;
+        }
+        fail[i] = k;
+    }
+    // The start flags of the last `m` items, as a ring.
+    let mut starts = vec![false; m];
+    let mut matched = 0;
+    for (j, (c, start)) in hay.enumerate() {
+        starts[j % m] = start;
+        cost::charge(1);
+        while matched > 0 && needle[matched] != c {
+            cost::charge(1);
+            matched = fail[matched - 1];
+        }
+        if needle[matched] == c {
+            matched += 1;
+        }
+        if matched == m {
+            // The match began at item j + 1 - m, whose flag the ring still holds.
+            if starts[(j + 1) % m] {
+                return true;
+            }
+            matched = fail[m - 1];
+        }
+    }
+    false
+}
+
+/// Whether `suffix` folded is the folding of `s` from one of its chars on: as for `co`, a
+/// match may not begin inside the chars one char folds to (`İ` is `i` and U+0307).
+fn is_folded_suffix(s: &str, suffix: &str) -> bool {
+    let mut want = folded(suffix).rev().peekable();
+    for c in s.chars().rev() {
+        if want.peek().is_none() {
+            return true;
+        }
+        for f in c.to_lowercase().rev() {
+            match want.next() {
+                Some(w) if w == f => {}
+                // A different char, or the suffix ran out inside this char's folding.
+                _ => return false,
+            }
+        }
+    }
+    want.peek().is_none()
 }
 
 /// Whether `prefix` is a prefix of `s`, both as char sequences.
@@ -187,7 +341,52 @@ mod tests {
 
     use super::*;
 
+    /// The definition `contains` must agree with: the folded needle is a prefix of the folded
+    /// text from some char of `s` on (quadratic, so only for tests).
+    fn contains_by_definition(s: &str, needle: &str) -> bool {
+        s.char_indices()
+            .map(|(i, _)| i)
+            .chain([s.len()])
+            .any(|i| is_prefix(folded(needle), folded(&s[i..])))
+    }
+
     proptest! {
+        #[test]
+        fn contains_agrees_with_its_definition(
+            s in "[abAB\u{130}\u{307}iI\u{212A}kKß]{0,24}",
+            needle in "[abAB\u{130}\u{307}iI\u{212A}kKß]{0,20}",
+        ) {
+            prop_assert_eq!(contains(&s, &needle, false), contains_by_definition(&s, &needle));
+        }
+
+        #[test]
+        fn cmp_is_the_order_of_the_foldings(
+            a in "[aAbB\u{e9}\u{c9}\u{212A}kß]{0,6}",
+            b in "[aAbB\u{e9}\u{c9}\u{212A}kß]{0,6}",
+        ) {
+            prop_assert_eq!(cmp(&a, &b, false), folded(&a).cmp(folded(&b)));
+        }
+
+        #[test]
+        fn ends_with_agrees_with_its_definition(
+            s in "[abAB\u{130}\u{307}iI\u{212A}kKß]{0,12}",
+            suffix in "[abAB\u{130}\u{307}iI\u{212A}kKß]{0,8}",
+        ) {
+            // Some char of `s` starts a tail whose folding is the suffix's.
+            let by_definition = s.char_indices().map(|(i, _)| i).chain([s.len()])
+                .any(|i| folded(&s[i..]).eq(folded(&suffix)));
+            prop_assert_eq!(ends_with(&s, &suffix, false), by_definition);
+            prop_assert_eq!(contains(&s, &suffix, false) || !by_definition, true);
+        }
+
+        #[test]
+        fn long_ascii_needles_agree_with_their_definition(
+            s in "[abAB]{0,64}",
+            needle in "[abAB]{17,24}",
+        ) {
+            prop_assert_eq!(contains(&s, &needle, false), contains_by_definition(&s, &needle));
+        }
+
         /// Short ASCII strings, with the bytes around the letters (`@[`{`) and both cases.
         #[test]
         fn short_ascii_eq_is_ascii_case_folding(
@@ -234,6 +433,32 @@ mod tests {
         assert!(eq("x@example.com", "X@EXAMPLE.COM", false));
         assert!(!eq("x@example.con", "X@EXAMPLE.COM", false) && !eq("a@b[", "a`b{", false));
         assert!(eq("wörk", "WÖRK", false) && !eq("abcd", "abce", false));
+        let long = "x".repeat(40);
+        assert!(contains(
+            &format!("aa{}Z", long.to_uppercase()),
+            &format!("{long}z"),
+            false
+        ));
+        assert!(!contains(&long, &format!("{long}x"), false));
+        assert!(contains(
+            &format!("é{long}"),
+            &format!("É{}", long.to_uppercase()),
+            false
+        ));
+        // A match may not begin inside the two chars `İ` folds to.
+        assert!(
+            !contains("\u{130}x", "\u{307}X", false) && contains("\u{130}x", "I\u{307}x", false)
+        );
+        assert!(contains("a\u{307}x", "\u{307}X", false));
+        // Nor may a suffix: `ew` implies `co`.
+        assert!(
+            !ends_with("\u{130}", "\u{307}", false) && ends_with("x\u{130}", "I\u{307}", false)
+        );
+        assert!(ends_with("a\u{307}", "\u{307}", false) && ends_with("é", "", false));
+        // A literal longer than any folding of the text is refused from the lengths.
+        assert!(!compare("k", &"K".repeat(13), CompareOp::Co, false));
+        assert!(compare("\u{212A}", "k", CompareOp::Ew, false));
+        assert!(contains("ababaababc", "ABABC", false) && !contains("abababab", "ababc", false));
         assert_eq!(ascii_fold_prefix(b"abcdefghijkl", b"ABCDEFGHIJKx"), 11);
         assert_eq!(ascii_fold_prefix(b"@[`{abcd", b"@[`{ABCD"), 8);
         assert_eq!(ascii_fold_prefix(b"@", b"`"), 0);

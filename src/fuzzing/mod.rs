@@ -6,6 +6,7 @@
 //! breaks; a panic inside the crate is a finding too. Not a stable API: it exists for the
 //! crate's own tests and is compiled only with the `fuzzing` feature.
 
+mod cost;
 mod filter;
 mod make;
 mod model;
@@ -20,6 +21,7 @@ use serde_json::Value;
 
 use crate::{SchemaRegistry, ScimError};
 
+pub use cost::{filter_cost, sort_order};
 pub use filter::{filter_parse, path_parse};
 pub use model::model_deser;
 pub use patch::patch_apply;
@@ -40,6 +42,8 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("patch_apply", patch_apply),
     ("model_deser", model_deser),
     ("provider", provider),
+    ("filter_cost", filter_cost),
+    ("sort_order", sort_order),
     #[cfg(feature = "saml")]
     ("saml_read", saml_read),
     #[cfg(feature = "saml")]

@@ -1,9 +1,12 @@
 //! `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5, §3.9) against each attribute's
 //! `returned` characteristic (RFC 7643 §7).
 
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher, RandomState};
+
 use serde_json::{Map, Value};
 
-use super::select::{Selector, core_schema, is_extension_key, top_level};
+use super::select::{Selector, core_schema, is_extension_key, same, top_level};
 use crate::error::ScimError;
 use crate::schema::{Attribute, Returned, SchemaRegistry};
 
@@ -52,8 +55,141 @@ use crate::schema::{Attribute, Returned, SchemaRegistry};
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Projection {
-    attributes: Vec<Selector>,
-    excluded: Vec<Selector>,
+    attributes: Index,
+    excluded: Index,
+}
+
+/// One selector list, deduplicated and indexed by attribute name ignoring case, so that
+/// applying it costs a hash lookup per member of the resource, whatever the list's length.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    /// The distinct selectors, in first-seen order (for `Eq` and `Debug`).
+    selectors: Vec<Selector>,
+    /// The URNs of extensions named whole.
+    schemas: Vec<Box<str>>,
+    /// The attributes named, by [`Index::key`] of (extension, name).
+    attrs: HashMap<u64, Vec<Names>>,
+    state: RandomState,
+}
+
+/// What one list says about one attribute.
+#[derive(Debug, Clone)]
+struct Names {
+    extension: Option<Box<str>>,
+    name: Box<str>,
+    whole: bool,
+    /// The sub-attributes named, by [`Index::key`] of the sub-attribute's name.
+    subs: HashMap<u64, Vec<Box<str>>>,
+}
+
+impl PartialEq for Index {
+    fn eq(&self, other: &Self) -> bool {
+        self.selectors == other.selectors
+    }
+}
+
+impl Eq for Index {}
+
+impl Index {
+    fn new(selectors: Vec<Selector>) -> Self {
+        let mut index = Self::default();
+        for s in selectors {
+            if index.insert(&s) {
+                index.selectors.push(s);
+            }
+        }
+        index
+    }
+
+    /// Adds a selector; `false` when the list already had it.
+    fn insert(&mut self, s: &Selector) -> bool {
+        let (extension, name, sub) = match s {
+            Selector::Schema(urn) => {
+                if self.schemas.iter().any(|u| u.eq_ignore_ascii_case(urn)) {
+                    return false;
+                }
+                self.schemas.push(urn.clone());
+                return true;
+            }
+            Selector::Attr {
+                extension,
+                name,
+                sub,
+            } => (extension.as_deref(), &**name, sub.as_deref()),
+        };
+        let key = self.key(extension, name);
+        let sub_key = sub.map(|sub| self.key(None, sub));
+        let bucket = self.attrs.entry(key).or_default();
+        let found = bucket.iter().position(|n| {
+            same(n.extension.as_deref(), extension) && n.name.eq_ignore_ascii_case(name)
+        });
+        let i = found.unwrap_or_else(|| {
+            bucket.push(Names {
+                extension: extension.map(Into::into),
+                name: name.into(),
+                whole: false,
+                subs: HashMap::new(),
+            });
+            bucket.len() - 1
+        });
+        let names = &mut bucket[i];
+        match (sub, sub_key) {
+            (Some(sub), Some(k)) => {
+                let subs = names.subs.entry(k).or_default();
+                if subs.iter().any(|x| x.eq_ignore_ascii_case(sub)) {
+                    return false;
+                }
+                subs.push(sub.into());
+                true
+            }
+            _ => !std::mem::replace(&mut names.whole, true),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.selectors.is_empty()
+    }
+
+    /// A hash of (extension, name) ignoring ASCII case.
+    fn key(&self, extension: Option<&str>, name: &str) -> u64 {
+        let mut h = self.state.build_hasher();
+        for part in [extension.unwrap_or(""), name] {
+            for b in part.bytes() {
+                h.write_u8(b.to_ascii_lowercase());
+            }
+            // Not a byte of UTF-8 text: separates the parts.
+            h.write_u8(0xff);
+        }
+        h.finish()
+    }
+
+    /// What the list says about the attribute `name` of `extension`, when it names it.
+    fn names(&self, extension: Option<&str>, name: &str) -> Option<&Names> {
+        self.attrs
+            .get(&self.key(extension, name))?
+            .iter()
+            .find(|n| same(n.extension.as_deref(), extension) && n.name.eq_ignore_ascii_case(name))
+    }
+
+    /// How the list names the attribute: whole, by sub-attributes, or not at all.
+    fn named(&self, extension: Option<&str>, name: &str) -> Named {
+        if extension.is_some_and(|e| self.schemas.iter().any(|u| u.eq_ignore_ascii_case(e))) {
+            return Named::Whole;
+        }
+        match self.names(extension, name) {
+            Some(n) if n.whole => Named::Whole,
+            Some(n) if !n.subs.is_empty() => Named::Subs,
+            _ => Named::No,
+        }
+    }
+}
+
+impl Names {
+    fn has_sub(&self, index: &Index, sub: &str) -> bool {
+        self.subs
+            .get(&index.key(None, sub))
+            .is_some_and(|b| b.iter().any(|x| x.eq_ignore_ascii_case(sub)))
+    }
 }
 
 /// How the sub-attributes of a kept complex value are chosen.
@@ -83,8 +219,8 @@ impl Projection {
                 .collect::<Result<Vec<_>, _>>()
         };
         Ok(Self {
-            attributes: parse(attributes)?,
-            excluded: parse(excluded_attributes)?,
+            attributes: Index::new(parse(attributes)?),
+            excluded: Index::new(parse(excluded_attributes)?),
         })
     }
 
@@ -143,7 +279,7 @@ impl Projection {
             Returned::Never => return None,
             // Kept whatever the lists say; its sub-attributes follow the default set unless
             // `attributes` names it whole.
-            Returned::Always => match named(&self.attributes, extension, name) {
+            Returned::Always => match self.attributes.named(extension, name) {
                 Named::Whole => Subs::All,
                 Named::Subs | Named::No => Subs::Default,
             },
@@ -153,14 +289,14 @@ impl Projection {
                 }
                 Subs::Default
             }
-            _ => match named(&self.attributes, extension, name) {
+            _ => match self.attributes.named(extension, name) {
                 Named::Whole => Subs::All,
                 Named::Subs => Subs::Named,
                 Named::No => return None,
             },
         };
         if returned != Returned::Always {
-            match named(&self.excluded, extension, name) {
+            match self.excluded.named(extension, name) {
                 Named::Whole => return None,
                 // Excluding some sub-attributes of an attribute named whole (or by default)
                 // keeps the others; the exclusion list is consulted per sub-attribute below.
@@ -186,10 +322,14 @@ impl Projection {
         def: Option<&Attribute>,
         subs: Subs,
     ) -> Option<Value> {
+        let lists = (
+            self.attributes.names(extension, name),
+            self.excluded.names(extension, name),
+        );
         let pick = |element: &Map<String, Value>| -> Option<Value> {
             let out: Map<String, Value> = element
                 .iter()
-                .filter(|(k, _)| self.keeps_sub(extension, name, k, def, subs))
+                .filter(|(k, _)| self.keeps_sub(lists, k, def, subs))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
             // An element that had members and lost them all is left out rather than sent empty.
@@ -212,10 +352,11 @@ impl Projection {
         }
     }
 
+    /// Whether a sub-attribute is kept; `lists` is what `attributes` and `excludedAttributes`
+    /// say about its attribute.
     fn keeps_sub(
         &self,
-        extension: Option<&str>,
-        name: &str,
+        lists: (Option<&Names>, Option<&Names>),
         sub: &str,
         def: Option<&Attribute>,
         subs: Subs,
@@ -226,8 +367,8 @@ impl Projection {
         match returned {
             Returned::Never => false,
             Returned::Always => true,
-            _ if names_sub(&self.attributes, extension, name, sub) => true,
-            _ if names_sub(&self.excluded, extension, name, sub) => false,
+            _ if lists.0.is_some_and(|n| n.has_sub(&self.attributes, sub)) => true,
+            _ if lists.1.is_some_and(|n| n.has_sub(&self.excluded, sub)) => false,
             Returned::Request => matches!(subs, Subs::All) && !self.attributes.is_empty(),
             Returned::Default => !matches!(subs, Subs::Named),
         }
@@ -250,24 +391,4 @@ enum Named {
     Subs,
     /// No selector names it.
     No,
-}
-
-fn named(list: &[Selector], extension: Option<&str>, name: &str) -> Named {
-    let mut found = Named::No;
-    for s in list {
-        match s.names(extension, name) {
-            Some(None) => return Named::Whole,
-            Some(Some(_)) => found = Named::Subs,
-            None => {}
-        }
-    }
-    found
-}
-
-fn names_sub(list: &[Selector], extension: Option<&str>, name: &str, sub: &str) -> bool {
-    list.iter().any(|s| {
-        s.names(extension, name)
-            .flatten()
-            .is_some_and(|n| n.eq_ignore_ascii_case(sub))
-    })
 }

@@ -61,25 +61,10 @@ impl Selector {
             },
         })
     }
-
-    /// Whether this selector names the attribute `name` of the object `extension` (`None`: the
-    /// top level of the resource) as a whole, or names a sub-attribute of it (`Some(sub)`).
-    pub(crate) fn names(&self, extension: Option<&str>, name: &str) -> Option<Option<&str>> {
-        match self {
-            Self::Schema(urn) => extension
-                .is_some_and(|e| e.eq_ignore_ascii_case(urn))
-                .then_some(None),
-            Self::Attr {
-                extension: e,
-                name: n,
-                sub,
-            } => (same(e.as_deref(), extension) && n.eq_ignore_ascii_case(name))
-                .then_some(sub.as_deref()),
-        }
-    }
 }
 
-fn same(a: Option<&str>, b: Option<&str>) -> bool {
+/// Whether two extension URNs (`None`: the top level) are the same, ignoring ASCII case.
+pub(crate) fn same(a: Option<&str>, b: Option<&str>) -> bool {
     match (a, b) {
         (None, None) => true,
         (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),

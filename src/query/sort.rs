@@ -8,7 +8,7 @@ use serde_json::{Map, Number, Value};
 
 use super::select::{Selector, get_ci, truncate};
 use crate::error::ScimError;
-use crate::schema::{AttrType, Mutability, Returned, SchemaRegistry};
+use crate::schema::{AttrType, Mutability, Returned, SchemaRegistry, compare_numbers};
 
 use super::SortOrder;
 
@@ -17,7 +17,8 @@ use super::SortOrder;
 /// RFC 7644 §3.4.2.3: a multi-valued attribute sorts by its primary value, or else its first;
 /// a complex attribute must be named by a sub-attribute (`name.familyName`), except that a
 /// multi-valued complex one (`emails`) sorts by its `value`. Strings compare by Unicode code
-/// point, ignoring case unless the attribute is `caseExact`; numbers, booleans and dateTimes
+/// point, ignoring case unless the attribute is `caseExact`; numbers (exactly, by
+/// [`compare_numbers`](crate::schema::compare_numbers)), booleans and dateTimes
 /// compare by value (dateTimes chronologically, whatever their offset). Resources without a
 /// value come last ascending and first descending. The sort is stable.
 ///
@@ -272,14 +273,58 @@ impl Ord for Key<'_> {
     }
 }
 
-/// Exact for integers, IEEE total order otherwise.
-fn compare_numbers(a: &Number, b: &Number) -> Ordering {
-    if let (Some(a), Some(b)) = (a.as_i64(), b.as_i64()) {
-        return a.cmp(&b);
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// Values of every kind an attribute may hold: numbers that collide as `f64`, strings in
+    /// both cases and beyond ASCII, dateTimes, booleans, null, objects and arrays.
+    fn value() -> impl Strategy<Value = Value> {
+        let base = 1i64 << 53;
+        prop_oneof![
+            6 => (-3i64..=3).prop_map(move |d| json!(base + d)),
+            6 => (-3i64..=3).prop_map(move |d| json!((base + d) as f64)),
+            1 => any::<i64>().prop_map(|i| json!(i)),
+            1 => any::<u64>().prop_map(|u| json!(u)),
+            1 => any::<f64>().prop_map(|f| json!(f)),
+            1 => prop::sample::select(vec!["", "a", "A", "é", "É", "ß", "SS", "\u{212A}", "k", "Σ"])
+                .prop_map(|s| json!(s)),
+            1 => prop::sample::select(vec!["2011-05-13T04:42:34Z", "2011-05-13T06:42:34+02:00"])
+                .prop_map(|s| json!(s)),
+            1 => any::<bool>().prop_map(|b| json!(b)),
+            1 => Just(Value::Null),
+            1 => Just(json!({"value": 1})),
+            1 => Just(json!([2, 1])),
+        ]
     }
-    if let (Some(a), Some(b)) = (a.as_u64(), b.as_u64()) {
-        return a.cmp(&b);
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+        /// The comparator is a total order, for every attribute type, whatever the values.
+        #[test]
+        fn compare_is_a_total_order(
+            a in value(), b in value(), c in value(),
+            path in prop::sample::select(vec!["x-any", "userName", "meta.created", "active"]),
+        ) {
+            let schemas = SchemaRegistry::default();
+            let by = SortBy::new(path, &schemas).unwrap();
+            let [a, b, c] = [a, b, c].map(|v| json!({ "x-any": v.clone(), "userName": v.clone(),
+                "meta": {"created": v.clone()}, "active": v }));
+            let (ab, bc, ac) = (by.compare(&a, &b), by.compare(&b, &c), by.compare(&a, &c));
+            prop_assert_eq!(ab, by.compare(&b, &a).reverse());
+            prop_assert_eq!(by.compare(&a, &a), Ordering::Equal);
+            if ab == bc {
+                prop_assert_eq!(ac, ab);
+            }
+            if ab == Ordering::Equal {
+                prop_assert_eq!(ac, bc);
+            }
+            if bc == Ordering::Equal {
+                prop_assert_eq!(ac, ab);
+            }
+        }
     }
-    let f = |n: &Number| n.as_f64().unwrap_or(f64::NAN);
-    f(a).total_cmp(&f(b))
 }

@@ -778,3 +778,22 @@ fn always_complex_attribute_with_request_sub_attribute() {
         );
     }
 }
+
+#[test]
+fn projection_lists_are_deduplicated() {
+    let r = registry();
+    let p = |a: &[&str]| Projection::new(a, &[], &r).unwrap();
+    let many: Vec<&str> = [
+        "displayName",
+        "DISPLAYNAME",
+        "members.value",
+        "Members.VALUE",
+    ]
+    .repeat(1000);
+    assert_eq!(p(&many), p(&["displayName", "members.value"]));
+    let group = json!({"displayName": "g", "members": [{"value": "1", "display": "a"}]});
+    assert_eq!(
+        p(&many).apply(&group, &r),
+        json!({"displayName": "g", "members": [{"value": "1"}]})
+    );
+}

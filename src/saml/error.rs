@@ -102,6 +102,22 @@ pub enum SamlErrorKind {
         /// What is wrong.
         reason: &'static str,
     },
+    /// An `AttributeStatement` that is not a child of the document's `Assertion` (the root, or
+    /// the `Response`'s child): one inside `samlp:Extensions`, an `Advice` or a foreign element.
+    /// Such a statement is outside what the assertion's signature covers: the shape of an XML
+    /// signature wrapping attack.
+    MisplacedStatement,
+    /// A document holding more than one `Assertion` (at any depth), read without choosing one
+    /// by [`read_assertion`](super::StatementReader::read_assertion).
+    MultipleAssertions,
+    /// [`read_assertion`](super::StatementReader::read_assertion) with an ID that no
+    /// top-level `Assertion` carries, or that more than one element carries.
+    AssertionId {
+        /// The ID asked for (cut to 64 characters).
+        id: Box<str>,
+        /// How many elements carry it (0, or 2 and more; 1 when only a misplaced one does).
+        found: usize,
+    },
     /// An access-control mapping could not be evaluated for the user.
     Mapping(Box<MappingError>),
     /// The writer's sink failed.
@@ -162,6 +178,21 @@ impl fmt::Display for SamlErrorKind {
                 "element {found:?} is not a SAML 2.0 AttributeStatement, Assertion or Response"
             ),
             Self::Structure { reason } => f.write_str(reason),
+            Self::MisplacedStatement => f.write_str(
+                "saml:AttributeStatement outside the document's saml:Assertion (possible signature wrapping)",
+            ),
+            Self::MultipleAssertions => f.write_str(
+                "more than one saml:Assertion: choose the signed one by its ID",
+            ),
+            Self::AssertionId { id, found: 0 } => {
+                write!(f, "no element has ID {id:?}")
+            }
+            Self::AssertionId { id, found: 1 } => {
+                write!(f, "ID {id:?} is not a top-level saml:Assertion's")
+            }
+            Self::AssertionId { id, found } => {
+                write!(f, "{found} elements have ID {id:?} (possible signature wrapping)")
+            }
             Self::Mapping(e) => write!(f, "{e}"),
             Self::Io(e) => write!(f, "write failed: {e}"),
         }
@@ -301,7 +332,10 @@ impl From<&SamlError> for ScimError {
             | SamlErrorKind::TooLarge { .. }
             | SamlErrorKind::TooDeep { .. }
             | SamlErrorKind::NotSaml { .. }
-            | SamlErrorKind::Structure { .. } => Self::invalid_syntax(e.to_string()),
+            | SamlErrorKind::Structure { .. }
+            | SamlErrorKind::MisplacedStatement
+            | SamlErrorKind::MultipleAssertions
+            | SamlErrorKind::AssertionId { .. } => Self::invalid_syntax(e.to_string()),
             SamlErrorKind::Io(_) => Self::with_status(500, e.to_string()),
             SamlErrorKind::Mapping(ref m) => Self::new(m.scim_type(), e.to_string()),
             _ => Self::invalid_value(e.to_string()),

@@ -10,7 +10,8 @@
 //!   assertion the caller signs, byte-for-byte deterministic, with no whitespace added to values;
 //! - [`StatementReader`] reads the attributes back out of an `AttributeStatement`, an `Assertion`
 //!   or a whole `Response`, validated by the same rules, refusing DTDs, oversized and over-nested
-//!   documents;
+//!   documents, and statements outside the one `Assertion` read (signature wrapping: see
+//!   [`StatementReader::read_assertion`] for pairing it with a verified signature);
 //! - [`AccessControlMapping`] computes the `AccessControl:` attributes IAM Identity Center
 //!   passes for a SCIM user, from `${path:…}` sources resolved through the
 //!   [`SchemaRegistry`](crate::SchemaRegistry)

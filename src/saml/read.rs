@@ -16,8 +16,19 @@ use super::{AWS_ATTRIBUTE_PREFIX, AttributeStatement, SAML_ASSERTION_NS, SAML_PR
 /// them by the same rules as [`AttributeStatementBuilder`](super::AttributeStatementBuilder).
 ///
 /// - Elements are matched by namespace, whatever their prefix (`saml:`, `saml2:`, a default
-///   namespace). Every `AttributeStatement` in the document contributes; an `Assertion` without
-///   one gives an empty statement. `EncryptedAttribute`s are skipped.
+///   namespace). Only `Assertion/AttributeStatement` is read: the statements directly inside
+///   the document's one `Assertion` (the root, or a child of the `Response` root), or an
+///   `AttributeStatement` root. A statement anywhere else, or a second `Assertion`, refuses the
+///   document unless [`read_assertion`](Self::read_assertion) chooses one; an `Assertion`
+///   without statement gives an empty statement. `EncryptedAttribute`s are skipped.
+/// - The reader does not verify signatures. Verify the document's XML signature first, with
+///   an XML-DSig library, on the same bytes; take the `ID` its `Reference URI="#…"` names, and
+///   pass it to [`read_assertion`](Self::read_assertion). The reader then checks that exactly
+///   one element carries that `ID`, that it is a top-level `Assertion`, and reads only that
+///   assertion's statements, so attributes outside what the signature covers (a wrapped copy
+///   in `samlp:Extensions`, a second assertion) are never returned. When the signature covers
+///   the whole `Response`, [`read`](Self::read) gives the same guarantee for its single
+///   `Assertion`.
 /// - Attribute names are matched byte for byte, as AWS matches them: a misspelt
 ///   `…/Attributes/accessControl:Team` is not an AWS attribute and lands among
 ///   [`other_attributes`](AttributeStatement::other_attributes).
@@ -79,6 +90,84 @@ enum State {
     },
     /// Inside an element the reader skips (an `EncryptedAttribute`) until this depth closes.
     Skip(usize),
+    /// Inside a statement of an assertion other than the one chosen, until this depth closes.
+    Unselected(usize),
+}
+
+/// Where the document's assertions and statements sit: the checks against signature wrapping.
+#[derive(Default)]
+struct Places {
+    root_is_response: bool,
+    /// The top-level `Assertion` open now: its depth, and whether it is the one read.
+    top: Option<(usize, bool)>,
+    assertions: usize,
+    /// Elements carrying the `ID` asked for, and whether a top-level `Assertion` is one.
+    id_hits: usize,
+    id_on_top: bool,
+}
+
+impl Places {
+    /// Records an element opening at `depth`; `Ok(true)` for a statement that is in place but
+    /// belongs to an assertion not chosen.
+    fn open(
+        &mut self,
+        depth: usize,
+        ns: Ns,
+        local: &[u8],
+        e: &BytesStart<'_>,
+        want: Option<&str>,
+    ) -> Result<bool, SamlError> {
+        if depth == 1 {
+            self.root_is_response = ns == Ns::Protocol && local == b"Response";
+        }
+        let has_id = match want {
+            Some(id) => has_id(e, id)?,
+            None => false,
+        };
+        self.id_hits += usize::from(has_id);
+        if ns != Ns::Assertion {
+            return Ok(false);
+        }
+        match local {
+            b"Assertion" => {
+                self.assertions += 1;
+                if want.is_none() && self.assertions > 1 {
+                    return Err(SamlErrorKind::MultipleAssertions.into());
+                }
+                if depth == 1 || (depth == 2 && self.root_is_response) {
+                    self.id_on_top |= has_id;
+                    self.top = Some((depth, want.is_none() || has_id));
+                }
+                Ok(false)
+            }
+            b"AttributeStatement" => match self.top {
+                Some((d, selected)) if depth == d + 1 => Ok(!selected),
+                _ if depth == 1 => Ok(want.is_some()),
+                _ => Err(SamlErrorKind::MisplacedStatement.into()),
+            },
+            _ => Ok(false),
+        }
+    }
+
+    fn close(&mut self, depth: usize) {
+        if self.top.is_some_and(|(d, _)| d == depth) {
+            self.top = None;
+        }
+    }
+}
+
+/// Whether `e` has an `ID` attribute equal to `id`.
+fn has_id(e: &BytesStart<'_>, id: &str) -> Result<bool, SamlError> {
+    for attr in e.attributes() {
+        let attr = attr.map_err(|err| xml_error(err.to_string()))?;
+        if attr.key.as_ref() == b"ID" {
+            let value = attr
+                .unescape_value()
+                .map_err(|err| xml_error(err.to_string()))?;
+            return Ok(value == id);
+        }
+    }
+    Ok(false)
 }
 
 impl StatementReader {
@@ -117,8 +206,56 @@ impl StatementReader {
         self
     }
 
-    /// Reads `xml` and returns the attributes it carries.
+    /// Reads `xml` and returns the attributes it carries: those of the `AttributeStatement`
+    /// root, or of the statements directly inside the one `Assertion` (the root, or a child of
+    /// the `Response` root).
+    ///
+    /// A document with more than one `Assertion` is [`SamlErrorKind::MultipleAssertions`]
+    /// (choose one with [`read_assertion`](Self::read_assertion)); an `AttributeStatement`
+    /// anywhere else (in `samlp:Extensions`, an `Advice`, a foreign element) is
+    /// [`SamlErrorKind::MisplacedStatement`]. Both are `400 invalidSyntax`.
     pub fn read(&self, xml: &str) -> Result<AttributeStatement, SamlError> {
+        self.read_selected(xml, None)
+    }
+
+    /// Reads the attributes of the top-level `Assertion` whose `ID` is `assertion_id`: the
+    /// one a verified signature's `Reference URI="#…"` names. Statements of other top-level
+    /// assertions are ignored.
+    ///
+    /// Refused, as `400 invalidSyntax`: [`SamlErrorKind::AssertionId`] when no element, or
+    /// more than one, has that `ID`, or when the one that has it is not a top-level
+    /// `Assertion`; [`SamlErrorKind::MisplacedStatement`] as for [`read`](Self::read).
+    ///
+    /// ```
+    /// use scimkit::saml::{SamlErrorKind, StatementReader};
+    ///
+    /// let ns = r#"xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion""#;
+    /// let attr = |v: &str| format!(r#"<saml:AttributeStatement><saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/AccessControl:Team"><saml:AttributeValue>{v}</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>"#);
+    /// let xml = format!(
+    ///     r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" {ns}><saml:Assertion ID="_signed">{}</saml:Assertion><saml:Assertion ID="_other">{}</saml:Assertion></samlp:Response>"#,
+    ///     attr("blue"),
+    ///     attr("admins"),
+    /// );
+    /// let err = StatementReader::new().read(&xml).unwrap_err();
+    /// assert!(matches!(err.kind(), SamlErrorKind::MultipleAssertions));
+    ///
+    /// let statement = StatementReader::new().read_assertion(&xml, "_signed")?;
+    /// assert_eq!(statement.access_control_value("Team").unwrap(), "blue");
+    /// # Ok::<(), scimkit::saml::SamlError>(())
+    /// ```
+    pub fn read_assertion(
+        &self,
+        xml: &str,
+        assertion_id: &str,
+    ) -> Result<AttributeStatement, SamlError> {
+        self.read_selected(xml, Some(assertion_id))
+    }
+
+    fn read_selected(
+        &self,
+        xml: &str,
+        want: Option<&str>,
+    ) -> Result<AttributeStatement, SamlError> {
         if xml.len() > self.max_size {
             return Err(SamlErrorKind::TooLarge {
                 len: xml.len(),
@@ -136,6 +273,7 @@ impl StatementReader {
         let mut state = State::Outside;
         let mut depth = 0usize;
         let mut seen_root = false;
+        let mut places = Places::default();
         loop {
             let pos = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
             // The namespace is classified at once: the resolver's answer borrows the reader.
@@ -183,11 +321,18 @@ impl StatementReader {
                             .at(pos));
                         }
                     }
-                    state = self
-                        .open(state, depth, in_assertion_ns, local, &e)
+                    let unselected = places
+                        .open(depth, ns, local, &e, want)
                         .map_err(|err| err.at(pos))?;
+                    state = if unselected && matches!(state, State::Outside) {
+                        State::Unselected(depth)
+                    } else {
+                        self.open(state, depth, in_assertion_ns, local, &e)
+                            .map_err(|err| err.at(pos))?
+                    };
                 }
                 Event::End(_) => {
+                    places.close(depth);
                     state = self
                         .close(state, depth, &mut parts)
                         .map_err(|err| err.at(pos))?;
@@ -215,6 +360,15 @@ impl StatementReader {
         }
         if !seen_root || depth != 0 {
             return Err(xml_error("unexpected end of document").at(xml.len()));
+        }
+        if let Some(id) = want
+            && (places.id_hits != 1 || !places.id_on_top)
+        {
+            return Err(SamlErrorKind::AssertionId {
+                id: truncate(id).into(),
+                found: places.id_hits,
+            }
+            .into());
         }
         parts.finish()
     }
@@ -275,7 +429,7 @@ impl StatementReader {
                     nested: nested + 1,
                 }
             }
-            other @ (State::Outside | State::Skip(_)) => other,
+            other @ (State::Outside | State::Skip(_) | State::Unselected(_)) => other,
         })
     }
 
@@ -313,6 +467,7 @@ impl StatementReader {
             }
             State::Statement(d) if d == depth => State::Outside,
             State::Skip(d) if d == depth => State::Statement(d - 1),
+            State::Unselected(d) if d == depth => State::Outside,
             other => other,
         })
     }

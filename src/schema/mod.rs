@@ -7,6 +7,7 @@
 //! `/Schemas` endpoint serializes back unchanged.
 
 mod builtin;
+mod compare;
 mod registry;
 
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::Meta;
 
 pub use builtin::{ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA};
+pub use compare::compare_numbers;
 pub use registry::{Resolved, SchemaRegistry};
 
 /// The schema URN of a schema representation (RFC 7643 §7).

@@ -665,3 +665,4 @@ fn fragment_embeds_in_an_assertion() {
 
 mod mapping;
 mod read;
+mod wrapping;
