@@ -167,6 +167,9 @@ pub mod query;
 #[cfg_attr(docsrs, doc(cfg(feature = "saml")))]
 pub mod saml;
 pub mod schema;
+#[cfg(feature = "sql")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sql")))]
+pub mod sql;
 
 pub use compat::Compat;
 pub use error::{ScimError, ScimType, Span};
