@@ -16,7 +16,9 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestRunner};
 use scimkit::query::{Page, SortBy, SortOrder};
-use scimkit::sql::{Dialect, IndexRow, ListRequest, MIGRATIONS, SqlValue, index_rows, member_rows};
+use scimkit::sql::{
+    Dialect, IndexRow, ListRequest, MIGRATIONS, SqlValue, index_rows, member_rows, take_members,
+};
 use scimkit::{Filter, Query, SchemaRegistry, ScimError};
 use serde_json::{Value, json};
 use sqlx::Connection;
@@ -196,7 +198,9 @@ fn user() -> impl Strategy<Value = Value> {
 }
 
 fn group() -> impl Strategy<Value = Value> {
-    (text(), prop::collection::vec(0usize..12, 0..5)).prop_map(|(name, members)| {
+    (text(), prop::collection::vec(0usize..12, 0..5)).prop_map(|(name, mut members)| {
+        // Listed in id order, as a service reading them from `scim_members` lists them.
+        members.sort_unstable();
         let members: Vec<Value> = members
             .iter()
             .map(|m| json!({"value": format!("u{m:03}"), "type": "User", "display": "x"}))
@@ -535,38 +539,68 @@ impl Db {
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 
+    /// Stores a resource as a service would: the document (a Group's without `members`, a
+    /// User's without its readOnly `groups`), its index rows, and a Group's member rows.
     async fn insert(&mut self, tenant: &str, rtype: &str, resource: &Value) {
-        let id = resource["id"].as_str().unwrap().to_owned();
-        let rows = index_rows(resource);
+        let mut doc = resource.clone();
+        let members = take_members(&mut doc);
+        if let Some(u) = doc.as_object_mut().filter(|_| rtype == "User") {
+            u.remove("groups");
+        }
+        let id = doc["id"].as_str().unwrap().to_owned();
+        let rows = index_rows(&doc);
+        let ph = |n: usize| -> String {
+            let p = |i| match self.dialect() {
+                Dialect::Sqlite => format!("?{i}"),
+                Dialect::Postgres => format!("${i}"),
+            };
+            (1..=n).map(p).collect::<Vec<_>>().join(", ")
+        };
+        let (res_sql, idx_sql, mem_sql) = (
+            format!(
+                "INSERT INTO scim_resources (tenant, rtype, id, resource) VALUES ({})",
+                ph(4)
+            ),
+            format!("INSERT INTO scim_index VALUES ({})", ph(12)),
+            format!("INSERT INTO scim_members VALUES ({})", ph(9)),
+        );
+        macro_rules! store {
+            ($c:expr, $doc:expr) => {{
+                sqlx::query(&res_sql)
+                    .bind(tenant)
+                    .bind(rtype)
+                    .bind(&id)
+                    .bind($doc)
+                    .execute(&mut *$c)
+                    .await
+                    .unwrap();
+                for r in &rows {
+                    let q = sqlx::query(&idx_sql);
+                    index_binds!(q, tenant, rtype, &id, r)
+                        .execute(&mut *$c)
+                        .await
+                        .unwrap();
+                }
+                for m in &members {
+                    sqlx::query(&mem_sql)
+                        .bind(tenant)
+                        .bind(&m.group_id)
+                        .bind(&m.group_fold)
+                        .bind(&m.member_id)
+                        .bind(&m.member_fold)
+                        .bind(&m.member_type)
+                        .bind(&m.type_fold)
+                        .bind(&m.display)
+                        .bind(&m.display_fold)
+                        .execute(&mut *$c)
+                        .await
+                        .unwrap();
+                }
+            }};
+        }
         match self {
-            Self::Sqlite(c) => {
-                sqlx::query("INSERT INTO scim_resources (tenant, rtype, id, resource) VALUES (?1, ?2, ?3, ?4)")
-                    .bind(tenant).bind(rtype).bind(&id).bind(resource.to_string())
-                    .execute(&mut *c).await.unwrap();
-                for r in &rows {
-                    let q = sqlx::query(
-                        "INSERT INTO scim_index VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                    );
-                    index_binds!(q, tenant, rtype, &id, r)
-                        .execute(&mut *c)
-                        .await
-                        .unwrap();
-                }
-            }
-            Self::Postgres(c, _) => {
-                sqlx::query("INSERT INTO scim_resources (tenant, rtype, id, resource) VALUES ($1, $2, $3, $4)")
-                    .bind(tenant).bind(rtype).bind(&id).bind(sqlx::types::Json(resource))
-                    .execute(&mut *c).await.unwrap();
-                for r in &rows {
-                    let q = sqlx::query(
-                        "INSERT INTO scim_index VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                    );
-                    index_binds!(q, tenant, rtype, &id, r)
-                        .execute(&mut *c)
-                        .await
-                        .unwrap();
-                }
-            }
+            Self::Sqlite(c) => store!(c, doc.to_string()),
+            Self::Postgres(c, _) => store!(c, sqlx::types::Json(&doc)),
         }
     }
 
@@ -633,6 +667,8 @@ async fn run(mut db: Db, label: &str) {
         // Another tenant with the same ids and other data: never visible to `tenant`.
         let decoy = json!({"id": "u000", "userName": "decoy", "emails": [{"value": "decoy"}]});
         db.insert(&format!("{tenant}-other"), "User", &decoy).await;
+        let decoy = json!({"id": "g00", "displayName": "decoy", "members": [{"value": "u001"}]});
+        db.insert(&format!("{tenant}-other"), "Group", &decoy).await;
         let mut todo: Vec<(Case, bool)> = Vec::new();
         if k == 0 {
             for f in fixed_filters() {

@@ -78,14 +78,19 @@ CREATE INDEX scim_index_num ON scim_index (tenant, rtype, path, num) WHERE num I
 CREATE INDEX scim_index_instant ON scim_index (tenant, rtype, path, instant) WHERE instant IS NOT NULL;
 CREATE INDEX scim_index_owner ON scim_index (tenant, rtype, id, path, elem);
 CREATE TABLE scim_members (
-    tenant      TEXT NOT NULL,
-    group_id    TEXT NOT NULL,
-    member_id   TEXT NOT NULL,
-    member_type TEXT,
-    display     TEXT,
+    tenant       TEXT NOT NULL,
+    group_id     TEXT NOT NULL,
+    group_fold   TEXT NOT NULL,
+    member_id    TEXT NOT NULL,
+    member_fold  TEXT NOT NULL,
+    member_type  TEXT,
+    type_fold    TEXT,
+    display      TEXT,
+    display_fold TEXT,
     PRIMARY KEY (tenant, group_id, member_id)
 );
-CREATE INDEX scim_members_member ON scim_members (tenant, member_id, group_id)
+CREATE INDEX scim_members_member ON scim_members (tenant, member_id, group_id);
+CREATE INDEX scim_members_fold ON scim_members (tenant, member_fold, group_id)
 "#;
 
 const POSTGRES_V1: &str = r#"
@@ -117,12 +122,17 @@ CREATE INDEX scim_index_num ON scim_index (tenant, rtype, path, num) WHERE num I
 CREATE INDEX scim_index_instant ON scim_index (tenant, rtype, path, instant) WHERE instant IS NOT NULL;
 CREATE INDEX scim_index_owner ON scim_index (tenant, rtype, id, path, elem);
 CREATE TABLE scim_members (
-    tenant      TEXT COLLATE "C" NOT NULL,
-    group_id    TEXT COLLATE "C" NOT NULL,
-    member_id   TEXT COLLATE "C" NOT NULL,
-    member_type TEXT COLLATE "C",
-    display     TEXT COLLATE "C",
+    tenant       TEXT COLLATE "C" NOT NULL,
+    group_id     TEXT COLLATE "C" NOT NULL,
+    group_fold   TEXT COLLATE "C" NOT NULL,
+    member_id    TEXT COLLATE "C" NOT NULL,
+    member_fold  TEXT COLLATE "C" NOT NULL,
+    member_type  TEXT COLLATE "C",
+    type_fold    TEXT COLLATE "C",
+    display      TEXT COLLATE "C",
+    display_fold TEXT COLLATE "C",
     PRIMARY KEY (tenant, group_id, member_id)
 );
-CREATE INDEX scim_members_member ON scim_members (tenant, member_id, group_id)
+CREATE INDEX scim_members_member ON scim_members (tenant, member_id, group_id);
+CREATE INDEX scim_members_fold ON scim_members (tenant, member_fold, group_id)
 "#;

@@ -112,12 +112,13 @@ mod index;
 mod keys;
 mod layout;
 mod members;
+mod membership;
 mod query;
 mod translate;
 
 pub use index::{IndexRow, index_rows, kind};
 pub use layout::{MIGRATIONS, Migration};
-pub use members::{MemberRow, member_rows};
+pub use members::{MemberRow, member_rows, take_members};
 pub use query::{ListRequest, ListSql, SqlQuery};
 
 /// The SQL dialect to write.

@@ -9,6 +9,7 @@ use crate::schema::{AttrType, SchemaRegistry};
 
 use super::builder::Sql;
 use super::keys::{Tag, path_key};
+use super::membership::Side;
 use super::translate::Translator;
 use super::{Dialect, SqlValue};
 
@@ -71,13 +72,14 @@ impl<'a> ListRequest<'a> {
         }
         let sort = self
             .sort_by
-            .map(|p| SortTarget::new(p, schemas))
+            .map(|p| SortTarget::new(p, schemas, self.resource_type))
             .transpose()?;
         let mut sql = Sql::new(dialect, self.tenant, self.resource_type);
         let pred = match self.filter {
             Some(f) => {
                 Translator {
                     schemas,
+                    resource_type: self.resource_type,
                     sql: &mut sql,
                 }
                 .predicate(f)?;
@@ -127,12 +129,14 @@ impl<'a> ListRequest<'a> {
 /// whether its case counts.
 struct SortTarget {
     key: String,
+    /// A membership's side and sub-attribute, read from `scim_members`.
+    membership: Option<(Side, Option<String>)>,
     datetime: bool,
     exact: bool,
 }
 
 impl SortTarget {
-    fn new(path: &str, schemas: &SchemaRegistry) -> Result<Self, ScimError> {
+    fn new(path: &str, schemas: &SchemaRegistry, rtype: &str) -> Result<Self, ScimError> {
         // The same errors as the in-memory order.
         SortBy::new(path, schemas)?;
         let parsed: AttrPath = path.trim().parse()?;
@@ -167,10 +171,12 @@ impl SortTarget {
                 (member, name, sub, None, false)
             }
         };
+        let membership = Side::of(rtype, member, name).map(|side| (side, sub.map(str::to_owned)));
         let mut parts = vec![name];
         parts.extend(sub);
         Ok(Self {
             key: path_key(member, &parts, Tag::Sort),
+            membership,
             datetime: kind == Some(AttrType::DateTime),
             exact: case_exact || kind == Some(AttrType::Binary),
         })
@@ -179,11 +185,23 @@ impl SortTarget {
     /// The join to the resource's sort row, and the ORDER BY list: `SortBy`'s order of kinds
     /// (booleans, numbers, dateTimes, strings, then missing), each by its key, then the id.
     fn order_by(&self, sql: &mut Sql, order: SortOrder) -> (String, String) {
-        let p = sql.text(self.key.clone());
-        let join = format!(
-            " LEFT JOIN scim_index s ON s.tenant = r.tenant AND s.rtype = r.rtype AND \
-             s.id = r.id AND s.path = {p}"
-        );
+        let join = match &self.membership {
+            // The first element (by id: the order a service lists rows in) and its value.
+            Some((side, sub)) => {
+                let (rows, elements) = (side.rows(sql, sub.as_deref()), side.rows(sql, None));
+                format!(
+                    " LEFT JOIN (SELECT x.* FROM ({rows}) x WHERE x.elem = (SELECT MIN(y.elem) \
+                     FROM ({elements}) y WHERE y.id = x.id)) s ON s.id = r.id"
+                )
+            }
+            None => {
+                let p = sql.text(self.key.clone());
+                format!(
+                    " LEFT JOIN scim_index s ON s.tenant = r.tenant AND s.rtype = r.rtype AND \
+                     s.id = r.id AND s.path = {p}"
+                )
+            }
+        };
         let dir = match order {
             SortOrder::Ascending => "ASC",
             SortOrder::Descending => "DESC",

@@ -11,6 +11,7 @@ use crate::schema::{Attribute, SchemaRegistry};
 use super::builder::Sql;
 use super::index::kind;
 use super::keys::{Tag, fold, instant_key, int_key_of, path_key, prefix_successor};
+use super::membership::Side;
 use super::{Dialect, SqlValue};
 
 /// Where the names of a (sub)filter are looked up.
@@ -27,12 +28,22 @@ enum Ctx<'a> {
     },
 }
 
-/// The rows one comparison reads: index paths, each optionally restricted to rows that stand
-/// for a non-object element (a scalar element is its own `value`).
-type Source = Vec<(String, bool)>;
+/// A sub-attribute name no membership row keeps (no attribute name holds U+0000).
+const NOT_KEPT: &str = "\u{0}";
+
+/// The rows one comparison reads.
+enum Source {
+    /// Index paths, each optionally restricted to rows that stand for a non-object element (a
+    /// scalar element is its own `value`).
+    Index(Vec<(String, bool)>),
+    /// A subquery with the index's columns (memberships, from `scim_members`).
+    Derived(String),
+}
 
 pub(super) struct Translator<'a, 'q> {
     pub(super) schemas: &'a SchemaRegistry,
+    /// The resource type queried (`members` of a Group and `groups` of a User are rows).
+    pub(super) resource_type: &'a str,
     pub(super) sql: &'q mut Sql,
 }
 
@@ -101,14 +112,23 @@ impl<'a> Translator<'a, '_> {
                     ));
                 };
                 let site = Site::in_resource(self.schemas, path, false)?;
-                let elements = path_key(site.member(), &[site.name()], Tag::Elements);
-                let p = self.sql.text(elements);
-                self.sql.push(&format!(
-                    "r.id IN (SELECT e.id FROM scim_index e WHERE e.tenant = {t} AND \
-                     e.rtype = {rt} AND e.path = {p} AND (",
-                    t = self.sql.tenant(),
-                    rt = self.sql.rtype(),
-                ));
+                match Side::of(self.resource_type, site.member(), site.name()) {
+                    Some(side) => {
+                        let rows = side.rows(self.sql, None);
+                        self.sql
+                            .push(&format!("r.id IN (SELECT e.id FROM ({rows}) e WHERE ("));
+                    }
+                    None => {
+                        let elements = path_key(site.member(), &[site.name()], Tag::Elements);
+                        let p = self.sql.text(elements);
+                        self.sql.push(&format!(
+                            "r.id IN (SELECT e.id FROM scim_index e WHERE e.tenant = {t} AND \
+                             e.rtype = {rt} AND e.path = {p} AND (",
+                            t = self.sql.tenant(),
+                            rt = self.sql.rtype(),
+                        ));
+                    }
+                }
                 let inner_ctx = Ctx::Element {
                     member: site.member(),
                     key: site.name(),
@@ -150,7 +170,27 @@ impl<'a> Translator<'a, '_> {
 
     /// The index paths holding the values the evaluator visits at `site`, with `extra` path
     /// parts (a `value` read inside objects) after the site's own.
-    fn source(&self, ctx: Ctx<'a>, site: &Site<'a>, extra: &[&str]) -> Source {
+    fn source(&mut self, ctx: Ctx<'a>, site: &Site<'a>, extra: &[&str]) -> Source {
+        // A membership: the element's attribute, then the sub-attribute read in it.
+        let (side, sub) = match ctx {
+            Ctx::Root => (
+                Side::of(self.resource_type, site.member(), site.name()),
+                site.sub_attribute().or(extra.first().copied()),
+            ),
+            Ctx::Element { member, key, .. } => (
+                Side::of(self.resource_type, member, key),
+                Some(site.name()).filter(|_| site.sub_attribute().is_none() && extra.is_empty()),
+            ),
+        };
+        if let Some(side) = side {
+            let deeper = match ctx {
+                Ctx::Root => site.sub_attribute().is_some() && !extra.is_empty(),
+                Ctx::Element { .. } => site.sub_attribute().is_some() || !extra.is_empty(),
+            };
+            // Members' sub-attributes are strings: nothing is kept below them.
+            let sub = if deeper { Some(NOT_KEPT) } else { sub };
+            return Source::Derived(side.rows(self.sql, sub));
+        }
         let mut parts: Vec<&str> = Vec::with_capacity(4);
         let member = match ctx {
             Ctx::Root => site.member(),
@@ -162,25 +202,38 @@ impl<'a> Translator<'a, '_> {
         parts.push(site.name());
         parts.extend(site.sub_attribute());
         parts.extend_from_slice(extra);
-        let mut source = vec![(path_key(member, &parts, Tag::Values), false)];
+        let mut paths = vec![(path_key(member, &parts, Tag::Values), false)];
         if let Ctx::Element { key, .. } = ctx
             && extra.is_empty()
             && site.sub_attribute().is_none()
             && site.name().eq_ignore_ascii_case("value")
         {
             // A scalar element is its own `value`.
-            source.push((path_key(member, &[key], Tag::Values), true));
+            paths.push((path_key(member, &[key], Tag::Values), true));
         }
-        source
+        Source::Index(paths)
     }
 
     /// The "holds objects" marker of `site` (an attribute without definition).
-    fn marker(&self, ctx: Ctx<'a>, site: &Site<'a>) -> Source {
+    fn marker(&mut self, ctx: Ctx<'a>, site: &Site<'a>) -> Source {
+        match ctx {
+            // Members are objects; their sub-attributes are strings.
+            Ctx::Root => {
+                if let Some(side) = Side::of(self.resource_type, site.member(), site.name()) {
+                    return Source::Derived(side.rows(self.sql, None));
+                }
+            }
+            Ctx::Element { member, key, .. } => {
+                if let Some(side) = Side::of(self.resource_type, member, key) {
+                    return Source::Derived(side.rows(self.sql, Some(NOT_KEPT)));
+                }
+            }
+        }
         let (member, parts) = match ctx {
             Ctx::Root => (site.member(), vec![site.name()]),
             Ctx::Element { member, key, .. } => (member, vec![key, site.name()]),
         };
-        vec![(path_key(member, &parts, Tag::HoldsObjects), false)]
+        Source::Index(vec![(path_key(member, &parts, Tag::HoldsObjects), false)])
     }
 
     /// Some value at `source` satisfies `cond`; for `ne`, also true when no value is
@@ -202,6 +255,19 @@ impl<'a> Translator<'a, '_> {
     /// probe of that element's rows.
     fn exists(&mut self, ctx: Ctx<'a>, source: &Source, cond: &str) {
         let (t, rt) = (self.sql.tenant(), self.sql.rtype());
+        let source = match source {
+            Source::Index(paths) => paths,
+            Source::Derived(rows) => {
+                self.sql.push(&match ctx {
+                    Ctx::Root => format!("r.id IN (SELECT x.id FROM ({rows}) x WHERE {cond})"),
+                    Ctx::Element { .. } => format!(
+                        "EXISTS (SELECT 1 FROM ({rows}) x WHERE x.id = e.id AND \
+                         x.elem = e.elem AND {cond})"
+                    ),
+                });
+                return;
+            }
+        };
         let mut paths = String::new();
         for (i, (path, non_object)) in source.iter().enumerate() {
             let p = self.sql.text(path.clone());
