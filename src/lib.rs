@@ -145,6 +145,8 @@
 //! ## Crate features
 //!
 //! - `saml` (default): the [`saml`] module, with `quick-xml` and `unicode-normalization`.
+//! - `sql`: the `sql` module (no extra dependency): the storage layout, search-index rows and
+//!   filter-to-SQL translation for PostgreSQL and SQLite.
 //! - `fuzzing` (internal, not a stable API): the checks the fuzz targets and the replay test
 //!   share.
 #![forbid(unsafe_code)]

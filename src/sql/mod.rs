@@ -1,5 +1,5 @@
 //! SCIM queries answered by a database (feature `sql`): a storage layout for PostgreSQL and
-//! SQLite, the search-index rows of a resource, and the translation of a [`Filter`] with
+//! SQLite, the search-index rows of a resource, and the translation of a [`Filter`](crate::Filter) with
 //! `sortBy`, `sortOrder`, `startIndex` and `count` into parameterized SQL that selects exactly
 //! the resources [`crate::Query::list`] returns, in the same order.
 //!
@@ -50,9 +50,18 @@
 //!   valuePath (`emails[type eq "work" and value co "@x"]`) binds one and the same element.
 //!   Rows tagged `[]` stand for the elements themselves, `{}` for "holds objects", `^` for the
 //!   one value `sortBy` orders by (the primary element's, else the first's).
-//! - `scim_members (tenant, group_id, member_id, member_type, display)`: group memberships as
-//!   rows, written by [`member_rows`], so a membership change is a row insert or delete rather
-//!   than a rewrite of the group's document.
+//! - `scim_members (tenant, group_id, group_fold, member_id, member_fold, member_type,
+//!   type_fold, display, display_fold)`: group memberships as rows, written by
+//!   [`member_rows`] / [`take_members`], so a membership change is a row insert or delete
+//!   rather than a rewrite of the group's document (stored without `members`). A Group's
+//!   `members` and a User's readOnly `groups` (`value`, and `display` from the group's
+//!   `displayName`) are read from these rows, in filters, valuePaths and `sortBy`; elements
+//!   are listed in id order (the "first" one `sortBy` takes is the smallest id).
+//!
+//! The [`MIGRATIONS`] create the tables and their indexes: `(tenant, rtype, path, fold, id)`
+//! and `(tenant, rtype, path, exact, id)` answer `eq`, ranges and `sw` from the index, partial
+//! indexes the numbers and instants, `(tenant, rtype, id, path, elem)` a resource's own rows
+//! and `(tenant, member_id)` / `(tenant, member_fold)` memberships from the member's side.
 //!
 //! # Why the answers are the evaluator's
 //!
@@ -106,6 +115,22 @@
 //! - Objects with two keys that differ only in case, and arrays directly inside the elements of
 //!   a multi-valued attribute, are indexed under one path each; the evaluator reads one of the
 //!   keys.
+//! - Membership rows keep `value`, `type` and `display` of a member (a user's `groups` answer
+//!   `value` and `display`); other sub-attributes of `members`/`groups` read as unassigned, and a
+//!   member without a `value` is not kept. A sort on a member's text uses the evaluator's filter
+//!   fold, which differs from `SortBy`'s only for a final `Σ`.
+//! - Long `or` chains: the parser's default limit of 1,024 comparisons keeps a statement within
+//!   SQLite's 32,766 parameters and (chains are nested as balanced trees) its expression depth; a
+//!   parser configured for many more comparisons can exceed them.
+//!
+//! # Layering
+//!
+//! `sql` reads the filter AST and the evaluator's resolution (`path` → `filter` → `sql`);
+//! nothing in `filter`, `path` or `query` imports it. The older mutual import between `path`
+//! and `filter` is left as it is: they are one grammar in two modules (`path` parses with the
+//! filter grammar and its errors, and a PATCH valuePath holds a `Filter`; `filter` uses
+//! `AttrPath` and the path lexer's character classes). Untangling them means moving the shared
+//! grammar into a module of its own, a larger change that would not alter what `sql` reads.
 
 mod builder;
 mod index;
