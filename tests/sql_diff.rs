@@ -642,6 +642,19 @@ fn fixed_filters() -> Vec<String> {
         ]
         .map(str::to_owned),
     );
+    // Chains at the parser's limit of 1,024 comparisons: within SQLite's parameter limit and
+    // expression depth (balanced nesting), on one path and on many.
+    let chain = |n, f: &dyn Fn(usize) -> String| (0..n).map(f).collect::<Vec<_>>().join(" or ");
+    out.push(chain(1024, &|i| format!("userName eq \"u{i}\"")));
+    out.push(chain(768, &|i| match i % 3 {
+        0 => format!("emails[value sw \"{i}\"]"),
+        1 => format!("title co \"%{i}_\""),
+        _ => format!("not (displayName ne \"x{i}\")"),
+    }));
+    for f in &out[out.len() - 2..] {
+        f.parse::<Filter>()
+            .expect("the long chains are within the parser's limits");
+    }
     out
 }
 

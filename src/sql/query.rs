@@ -231,3 +231,46 @@ impl SortTarget {
         (join, keys)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Whatever the names and values, they reach the database as parameters: the text
+        /// holds none of them, and every placeholder has its value.
+        #[test]
+        fn names_and_values_are_never_in_the_text(
+            name in "zq[a-zA-Z0-9_]{1,12}",
+            value in "zq[ -~]{0,12}",
+            op in prop::sample::select(vec!["eq", "ne", "co", "sw", "ew", "gt", "le"]),
+            vp in any::<bool>(),
+            pg in any::<bool>(),
+        ) {
+            let lit = serde_json::Value::String(value.clone()).to_string();
+            let text = match vp {
+                true => format!("emails[{name} {op} {lit}] or {name}.{name} {op} {lit}"),
+                false => format!("{name} {op} {lit} and not ({name} pr)"),
+            };
+            let f: Filter = text.parse().unwrap();
+            let schemas = SchemaRegistry::default();
+            let mut req = ListRequest::new("t", "User");
+            req.filter = Some(&f);
+            req.sort_by = Some(&name);
+            let dialect = if pg { Dialect::Postgres } else { Dialect::Sqlite };
+            let sql = req.to_sql(&schemas, dialect).unwrap();
+            for q in [&sql.select, &sql.count] {
+                let lower = q.sql.to_ascii_lowercase();
+                prop_assert!(!lower.contains("zq"), "{}", q.sql);
+                let marks = q.sql.matches(if pg { '$' } else { '?' }).count();
+                prop_assert!(marks >= q.params.len().min(1));
+                for n in 1..=q.params.len() {
+                    let p = if pg { format!("${n}") } else { format!("?{n}") };
+                    prop_assert!(q.sql.contains(&p), "{} unused in {}", p, q.sql);
+                }
+            }
+        }
+    }
+}
