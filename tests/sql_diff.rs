@@ -23,6 +23,10 @@ use scimkit::{Filter, Query, SchemaRegistry, ScimError};
 use serde_json::{Value, json};
 use sqlx::Connection;
 
+#[macro_use]
+#[path = "support/sql_driver.rs"]
+mod sql_driver;
+
 const ENT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const ACME: &str = "urn:example:params:scim:schemas:extension:acme:2.0:User";
 
@@ -459,21 +463,6 @@ fn request<'a>(
     r
 }
 
-macro_rules! bind_all {
-    ($q:expr, $params:expr) => {{
-        let mut q = $q;
-        for p in $params {
-            q = match p {
-                SqlValue::Text(s) => q.bind(s.clone()),
-                SqlValue::Int(i) => q.bind(*i),
-                SqlValue::Real(f) => q.bind(*f),
-                SqlValue::Bool(b) => q.bind(*b),
-            };
-        }
-        q
-    }};
-}
-
 macro_rules! index_binds {
     ($q:expr, $tenant:expr, $rtype:expr, $id:expr, $r:expr) => {{
         let r: &IndexRow = $r;
@@ -489,22 +478,6 @@ macro_rules! index_binds {
             .bind(&r.num_int)
             .bind(&r.instant)
             .bind(r.bool_value)
-    }};
-}
-
-/// The page's ids and the count, from one connection of either kind.
-macro_rules! fetch {
-    ($c:expr, $sql:expr) => {{
-        let rows = bind_all!(sqlx::query(&$sql.select.sql), &$sql.select.params)
-            .fetch_all(&mut *$c)
-            .await
-            .unwrap_or_else(|e| panic!("{}: {e}", $sql.select.sql));
-        let total = bind_all!(sqlx::query(&$sql.count.sql), &$sql.count.params)
-            .fetch_one(&mut *$c)
-            .await
-            .unwrap()
-            .get(0);
-        (rows.iter().map(|r| r.get(0)).collect(), total)
     }};
 }
 
