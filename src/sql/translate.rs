@@ -112,28 +112,29 @@ impl<'a> Translator<'a, '_> {
                     ));
                 };
                 let site = Site::in_resource(self.schemas, path, false)?;
-                match Side::of(self.resource_type, site.member(), site.name()) {
-                    Some(side) => {
-                        let rows = side.rows(self.sql, None);
-                        self.sql
-                            .push(&format!("r.id IN (SELECT e.id FROM ({rows}) e WHERE ("));
-                    }
-                    None => {
-                        let elements = path_key(site.member(), &[site.name()], Tag::Elements);
-                        let p = self.sql.text(elements);
-                        self.sql.push(&format!(
-                            "r.id IN (SELECT e.id FROM scim_index e WHERE e.tenant = {t} AND \
-                             e.rtype = {rt} AND e.path = {p} AND (",
-                            t = self.sql.tenant(),
-                            rt = self.sql.rtype(),
-                        ));
-                    }
-                }
                 let inner_ctx = Ctx::Element {
                     member: site.member(),
                     key: site.name(),
                     parent: site.attr(),
                 };
+                let side = Side::of(self.resource_type, site.member(), site.name());
+                if let Some(rows) = self.anchor(inner_ctx, inner)? {
+                    self.sql
+                        .push(&format!("r.id IN (SELECT e.id FROM ({rows}) e WHERE ("));
+                } else if let Some(side) = side {
+                    let rows = side.rows(self.sql, None);
+                    self.sql
+                        .push(&format!("r.id IN (SELECT e.id FROM ({rows}) e WHERE ("));
+                } else {
+                    let elements = path_key(site.member(), &[site.name()], Tag::Elements);
+                    let p = self.sql.text(elements);
+                    self.sql.push(&format!(
+                        "r.id IN (SELECT e.id FROM scim_index e WHERE e.tenant = {t} AND \
+                         e.rtype = {rt} AND e.path = {p} AND (",
+                        t = self.sql.tenant(),
+                        rt = self.sql.rtype(),
+                    ));
+                }
                 self.node(inner_ctx, inner)?;
                 self.sql.push("))");
                 Ok(())
@@ -254,19 +255,22 @@ impl<'a> Translator<'a, '_> {
     /// membership the planner drives from the index (`r.id IN (SELECT …)`); in an element, a
     /// probe of that element's rows.
     fn exists(&mut self, ctx: Ctx<'a>, source: &Source, cond: &str) {
+        let text = match ctx {
+            Ctx::Root => format!("r.id IN ({})", self.rows(source, cond, "x.id")),
+            Ctx::Element { .. } => {
+                let cond = format!("x.id = e.id AND x.elem = e.elem AND {cond}");
+                format!("EXISTS ({})", self.rows(source, &cond, "1"))
+            }
+        };
+        self.sql.push(&text);
+    }
+
+    /// `SELECT {cols}` of the rows at `source` satisfying `cond`.
+    fn rows(&mut self, source: &Source, cond: &str, cols: &str) -> String {
         let (t, rt) = (self.sql.tenant(), self.sql.rtype());
         let source = match source {
             Source::Index(paths) => paths,
-            Source::Derived(rows) => {
-                self.sql.push(&match ctx {
-                    Ctx::Root => format!("r.id IN (SELECT x.id FROM ({rows}) x WHERE {cond})"),
-                    Ctx::Element { .. } => format!(
-                        "EXISTS (SELECT 1 FROM ({rows}) x WHERE x.id = e.id AND \
-                         x.elem = e.elem AND {cond})"
-                    ),
-                });
-                return;
-            }
+            Source::Derived(rows) => return format!("SELECT {cols} FROM ({rows}) x WHERE {cond}"),
         };
         let mut paths = String::new();
         for (i, (path, non_object)) in source.iter().enumerate() {
@@ -283,16 +287,42 @@ impl<'a> Translator<'a, '_> {
                 }
             }
         }
-        match ctx {
-            Ctx::Root => self.sql.push(&format!(
-                "r.id IN (SELECT x.id FROM scim_index x WHERE x.tenant = {t} AND \
-                 x.rtype = {rt} AND ({paths}) AND {cond})"
-            )),
-            Ctx::Element { .. } => self.sql.push(&format!(
-                "EXISTS (SELECT 1 FROM scim_index x WHERE x.tenant = {t} AND x.rtype = {rt} \
-                 AND x.id = e.id AND x.elem = e.elem AND ({paths}) AND {cond})"
-            )),
+        format!(
+            "SELECT {cols} FROM scim_index x WHERE x.tenant = {t} AND x.rtype = {rt} AND \
+             ({paths}) AND {cond}"
+        )
+    }
+
+    /// The rows (`id`, `elem`) of a comparison every element matching a valuePath's inner
+    /// filter must satisfy (an operand of its top `and` that holds only where a row does), so
+    /// the database starts from that comparison's index rather than from every element.
+    fn anchor(&mut self, ctx: Ctx<'a>, inner: &'a Filter) -> Result<Option<String>, ScimError> {
+        let operands = match inner {
+            Filter::And(..) => chain(inner, true),
+            f => vec![f],
+        };
+        for operand in operands {
+            let (site, cond) = match operand {
+                Filter::Compare(path, op, comp)
+                    if *op != CompareOp::Ne && !is_null_test(*op, comp) =>
+                {
+                    let site = self.site(ctx, path, true)?;
+                    if site.value_of_objects() {
+                        continue;
+                    }
+                    let how = How::new(path, site.leaf(), *op, comp)?;
+                    (site, self.condition(&how, *op, comp))
+                }
+                Filter::Present(path) => (
+                    self.site(ctx, path, false)?,
+                    format!("x.kind <= {}", kind::OBJECT),
+                ),
+                _ => continue,
+            };
+            let source = self.source(ctx, &site, &[]);
+            return Ok(Some(self.rows(&source, &cond, "x.id, x.elem")));
         }
+        Ok(None)
     }
 
     /// The condition on one index row `x` for `value op comp`, as `How` compares.
