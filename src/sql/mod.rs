@@ -94,8 +94,9 @@
 //!
 //! Each comparison is a set membership the planner drives from an index:
 //! `r.id IN (SELECT x.id FROM scim_index x WHERE x.tenant = ?1 AND x.rtype = ?2 AND
-//! x.path = ?3 AND x.fold = ?4)`; a valuePath's inner comparisons probe the rows of one
-//! element. `and`/`or` chains are nested as balanced trees (SQLite limits expression depth).
+//! x.path = ?3 AND x.fold = ?4)`. A valuePath starts from the rows of the first comparison
+//! its inner `and` requires (each such row names one element: `id`, `elem`), and its inner
+//! comparisons probe the rows of that one element. `and`/`or` chains are nested as balanced trees (SQLite limits expression depth).
 //! Placeholders are numbered (`?n` on SQLite, `$n` on PostgreSQL) and equal texts are bound
 //! once, so a filter of `t` comparisons binds at most about `3t + 4` values, well within
 //! SQLite's 32,766 at the parser's default limit of 1,024 comparisons.
