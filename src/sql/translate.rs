@@ -118,10 +118,19 @@ impl<'a> Translator<'a, '_> {
                     parent: site.attr(),
                 };
                 let side = Side::of(self.resource_type, site.member(), site.name());
-                if let Some(rows) = self.anchor(inner_ctx, inner)? {
+                if let Some((rows, rest)) = self.anchor(inner_ctx, inner)? {
+                    // The anchor's own condition holds on its rows: only the rest is checked.
                     self.sql
-                        .push(&format!("r.id IN (SELECT e.id FROM ({rows}) e WHERE ("));
-                } else if let Some(side) = side {
+                        .push(&format!("r.id IN (SELECT e.id FROM ({rows}) e"));
+                    if !rest.is_empty() {
+                        self.sql.push(" WHERE (");
+                        self.balanced(inner_ctx, &rest, " AND ")?;
+                        self.sql.push(")");
+                    }
+                    self.sql.push(")");
+                    return Ok(());
+                }
+                if let Some(side) = side {
                     let rows = side.rows(self.sql, None);
                     self.sql
                         .push(&format!("r.id IN (SELECT e.id FROM ({rows}) e WHERE ("));
@@ -295,13 +304,18 @@ impl<'a> Translator<'a, '_> {
 
     /// The rows (`id`, `elem`) of a comparison every element matching a valuePath's inner
     /// filter must satisfy (an operand of its top `and` that holds only where a row does), so
-    /// the database starts from that comparison's index rather than from every element.
-    fn anchor(&mut self, ctx: Ctx<'a>, inner: &'a Filter) -> Result<Option<String>, ScimError> {
-        let operands = match inner {
+    /// the database starts from that comparison's index rather than from every element; and
+    /// the other operands.
+    fn anchor(
+        &mut self,
+        ctx: Ctx<'a>,
+        inner: &'a Filter,
+    ) -> Result<Option<(String, Vec<&'a Filter>)>, ScimError> {
+        let mut operands = match inner {
             Filter::And(..) => chain(inner, true),
             f => vec![f],
         };
-        for operand in operands {
+        for (i, operand) in operands.iter().copied().enumerate() {
             let (site, cond) = match operand {
                 Filter::Compare(path, op, comp)
                     if *op != CompareOp::Ne && !is_null_test(*op, comp) =>
@@ -320,7 +334,9 @@ impl<'a> Translator<'a, '_> {
                 _ => continue,
             };
             let source = self.source(ctx, &site, &[]);
-            return Ok(Some(self.rows(&source, &cond, "x.id, x.elem")));
+            let rows = self.rows(&source, &cond, "x.id, x.elem");
+            operands.remove(i);
+            return Ok(Some((rows, operands)));
         }
         Ok(None)
     }
