@@ -148,6 +148,8 @@
 //! ## Crate features
 //!
 //! - `saml` (default): the [`saml`] module, with `quick-xml` and `unicode-normalization`.
+//! - `sql`: the `sql` module (no extra dependency): the storage layout, search-index rows and
+//!   filter-to-SQL translation for PostgreSQL and SQLite.
 //! - `fuzzing` (internal, not a stable API): the checks the fuzz targets and the replay test
 //!   share.
 #![forbid(unsafe_code)]
@@ -170,6 +172,9 @@ pub mod query;
 #[cfg_attr(docsrs, doc(cfg(feature = "saml")))]
 pub mod saml;
 pub mod schema;
+#[cfg(feature = "sql")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sql")))]
+pub mod sql;
 
 /// The date-time crate of scimkit's API (`now: chrono::DateTime<chrono::Utc>` in the
 /// provider's writes, [`Meta`]'s instants), re-exported so that a service uses the same version.

@@ -76,7 +76,7 @@ enum Node<'a> {
 /// Everything about locating a path that does not depend on the data: its definitions and
 /// where its value sits. [`Filter::matches`] works it out per evaluation; a bound filter once.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Site<'a> {
+pub(crate) struct Site<'a> {
     /// The top-level attribute's definition.
     pub(super) attr: Option<&'a Attribute>,
     /// The definition compared against.
@@ -363,5 +363,61 @@ impl Filter {
             Self::Present(p) | Self::Compare(p, ..) | Self::ValuePath(p, _) => Some(p),
             _ => None,
         }
+    }
+}
+
+/// What the SQL translator (`crate::sql`) reads of a [`Site`]: the same resolution the
+/// evaluator uses, so SQL and [`Filter::matches`] look at the same data.
+#[cfg(feature = "sql")]
+impl<'a> Site<'a> {
+    /// The site of `path` in a resource, as [`Filter::bind`] resolves it.
+    pub(crate) fn in_resource(
+        schemas: &'a SchemaRegistry,
+        path: &'a AttrPath,
+        for_compare: bool,
+    ) -> Result<Self, ScimError> {
+        Eval::Resource(schemas).site(path, for_compare)
+    }
+
+    /// The site of `path` in an element of `parent` (a valuePath's inner filter).
+    pub(crate) fn in_element(
+        parent: Option<&'a Attribute>,
+        path: &'a AttrPath,
+        for_compare: bool,
+    ) -> Result<Self, ScimError> {
+        Eval::Element(parent).site(path, for_compare)
+    }
+
+    /// The extension object (its key) holding the attribute, when not the resource itself.
+    pub(crate) fn member(&self) -> Option<&'a str> {
+        match self.scope {
+            Scope::Member(key) => Some(key),
+            Scope::Root | Scope::Element => None,
+        }
+    }
+
+    /// The attribute's name, as written (data keys match it ignoring ASCII case).
+    pub(crate) fn name(&self) -> &'a str {
+        self.name
+    }
+
+    /// The top-level attribute's definition.
+    pub(crate) fn attr(&self) -> Option<&'a Attribute> {
+        self.attr
+    }
+
+    /// The definition compared against.
+    pub(crate) fn leaf(&self) -> Option<&'a Attribute> {
+        self.leaf
+    }
+
+    /// The sub-attribute read in each element.
+    pub(crate) fn sub_attribute(&self) -> Option<&'a str> {
+        self.sub
+    }
+
+    /// Whether a comparison reads the `value` of objects when the data holds objects.
+    pub(crate) fn value_of_objects(&self) -> bool {
+        self.value_of_objects
     }
 }

@@ -338,7 +338,7 @@ pub(super) fn chain_operands<'f>(
 }
 
 /// The elements of a multi-valued attribute's value (a single value is one element).
-pub(super) fn elements_of(v: Option<&Value>) -> &[Value] {
+pub(crate) fn elements_of(v: Option<&Value>) -> &[Value] {
     match v {
         Some(Value::Array(items)) => items.as_slice(),
         Some(v) => std::slice::from_ref(v),
@@ -346,11 +346,11 @@ pub(super) fn elements_of(v: Option<&Value>) -> &[Value] {
     }
 }
 
-pub(super) fn is_null_test(op: CompareOp, comp: &CompValue) -> bool {
+pub(crate) fn is_null_test(op: CompareOp, comp: &CompValue) -> bool {
     matches!(comp, CompValue::Null) && matches!(op, CompareOp::Eq | CompareOp::Ne)
 }
 
-pub(super) fn holds_objects(v: &Value) -> bool {
+pub(crate) fn holds_objects(v: &Value) -> bool {
     match v {
         Value::Object(_) => true,
         Value::Array(items) => items.iter().any(Value::is_object),
@@ -434,7 +434,7 @@ pub(super) fn present(v: Option<&Value>, sub: Option<&str>) -> bool {
 
 /// How a comparison is carried out, decided from the definition and the literal alone.
 #[derive(Debug)]
-pub(super) enum How {
+pub(crate) enum How {
     Bool,
     Number,
     Str {
@@ -446,7 +446,7 @@ pub(super) enum How {
 }
 
 impl How {
-    pub(super) fn new(
+    pub(crate) fn new(
         path: &AttrPath,
         def: Option<&Attribute>,
         op: CompareOp,
@@ -568,7 +568,7 @@ pub(super) fn ordered(o: Ordering, op: CompareOp) -> bool {
 }
 
 /// An `xsd:dateTime` (RFC 7643 §2.3.5): RFC 3339 with any offset, or without one (read as UTC).
-fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
+pub(crate) fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
     if let Some(t) = parse_utc_seconds(s.as_bytes()) {
         return Some(t);
     }

@@ -35,6 +35,11 @@ use std::str::FromStr;
 pub use bind::BoundFilter;
 pub use error::{ErrorKind, FilterError};
 pub(crate) use eval::{SimpleEq, get_in};
+#[cfg(feature = "sql")]
+pub(crate) use {
+    bind::Site,
+    eval::{How, elements_of, holds_objects, is_null_test, parse_datetime},
+};
 
 use crate::Compat;
 use crate::path::AttrPath;

@@ -1,0 +1,348 @@
+//! The database layer (`scimkit::sql`): translation of the workload filters, query time per
+//! workload filter on generated users in SQLite and PostgreSQL beside `Query::list` in memory,
+//! and the index's rows and bytes per user.
+//!
+//! `SCIMKIT_BENCH_USERS` sets the number of users (default 2,000, so `cargo bench -- --test`
+//! stays quick); PostgreSQL runs when `SCIMKIT_TEST_POSTGRES` is set, in a schema of its own
+//! that is dropped afterwards. Group filters run over `users / 100` groups of 100 members.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::print_stderr)]
+
+mod common;
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use scimkit::query::Page;
+use scimkit::sql::{
+    Dialect, IndexRow, ListRequest, MIGRATIONS, MemberRow, SqlValue, index_rows, take_members,
+};
+use scimkit::{Compat, Filter, FilterParser, Query, SchemaRegistry};
+use serde_json::{Value, json};
+use sqlx::{Connection, QueryBuilder};
+
+#[macro_use]
+#[path = "../tests/support/sql_driver.rs"]
+mod sql_driver;
+
+fn users() -> usize {
+    std::env::var("SCIMKIT_BENCH_USERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2_000)
+}
+
+fn user(i: usize) -> Value {
+    let kind = if i.is_multiple_of(10) {
+        "Intern"
+    } else {
+        "Employee"
+    };
+    json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "id": format!("{i:08}"),
+        "userName": if i == 7 { "bjensen".to_owned() } else { format!("user{i}") },
+        "externalId": if i == 7 { "00u1abcd2EFGH3ijk4l5".to_owned() } else { format!("ext{i}") },
+        "name": {"familyName": format!("Family{}", i % 997), "givenName": format!("Given{i}")},
+        "displayName": format!("User {i}"),
+        "title": if i.is_multiple_of(3) { Value::Null } else { json!("Engineer") },
+        "userType": kind,
+        "active": !i.is_multiple_of(7),
+        "emails": [
+            {"value": format!("user{i}@example.com"), "type": "work", "primary": true},
+            {"value": format!("user{i}@home.example.org"), "type": "home"},
+        ],
+        "meta": {"resourceType": "User",
+                 "created": format!("20{:02}-01-01T00:00:00Z", 10 + i % 15),
+                 "lastModified": format!("20{:02}-05-13T04:42:34Z", 10 + i % 15)},
+    })
+}
+
+fn group(g: usize, n: usize) -> Value {
+    let members: Vec<Value> = (g * 100..(g * 100 + 100).min(n))
+        .map(|i| json!({"value": format!("{i:08}"), "type": "User"}))
+        .collect();
+    let name = if g == 0 {
+        "Engineering".to_owned()
+    } else {
+        format!("Group {g}")
+    };
+    json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "id": format!("g{g:06}"),
+           "displayName": name, "members": members})
+}
+
+enum Db {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection, String),
+}
+
+impl Db {
+    fn dialect(&self) -> Dialect {
+        match self {
+            Self::Sqlite(_) => Dialect::Sqlite,
+            Self::Postgres(..) => Dialect::Postgres,
+        }
+    }
+
+    async fn exec(&mut self, sql: &str) {
+        match self {
+            Self::Sqlite(c) => sqlx::query(sql).execute(&mut *c).await.map(drop),
+            Self::Postgres(c, _) => sqlx::query(sql).execute(&mut *c).await.map(drop),
+        }
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    /// Loads resources in batches of multi-row inserts, in one transaction.
+    async fn load(&mut self, rtype: &str, docs: &[Value]) {
+        let mut stored = Vec::new();
+        let mut rows: Vec<(String, IndexRow)> = Vec::new();
+        let mut members: Vec<MemberRow> = Vec::new();
+        for d in docs {
+            let mut d = d.clone();
+            members.extend(take_members(&mut d));
+            let id = d["id"].as_str().unwrap().to_owned();
+            rows.extend(index_rows(&d).into_iter().map(|r| (id.clone(), r)));
+            stored.push((id, d));
+        }
+        macro_rules! load {
+            ($c:expr, $doc:expr) => {{
+                let mut tx = $c.begin().await.unwrap();
+                for chunk in stored.chunks(1000) {
+                    let mut q = QueryBuilder::new(
+                        "INSERT INTO scim_resources (tenant, rtype, id, resource) ",
+                    );
+                    q.push_values(chunk, |mut b, (id, d)| {
+                        b.push_bind("t")
+                            .push_bind(rtype)
+                            .push_bind(id)
+                            .push_bind($doc(d));
+                    });
+                    q.build().execute(&mut *tx).await.unwrap();
+                }
+                for chunk in rows.chunks(2000) {
+                    let mut q = QueryBuilder::new("INSERT INTO scim_index ");
+                    q.push_values(chunk, |mut b, (id, r)| {
+                        b.push_bind("t")
+                            .push_bind(rtype)
+                            .push_bind(id)
+                            .push_bind(&r.path)
+                            .push_bind(r.elem)
+                            .push_bind(r.kind)
+                            .push_bind(&r.fold)
+                            .push_bind(&r.exact)
+                            .push_bind(r.num)
+                            .push_bind(&r.num_int)
+                            .push_bind(&r.instant)
+                            .push_bind(r.bool_value);
+                    });
+                    q.build().execute(&mut *tx).await.unwrap();
+                }
+                for chunk in members.chunks(2000) {
+                    let mut q = QueryBuilder::new("INSERT INTO scim_members ");
+                    q.push_values(chunk, |mut b, m| {
+                        b.push_bind("t")
+                            .push_bind(&m.group_id)
+                            .push_bind(&m.group_fold)
+                            .push_bind(&m.member_id)
+                            .push_bind(&m.member_fold)
+                            .push_bind(&m.member_type)
+                            .push_bind(&m.type_fold)
+                            .push_bind(&m.display)
+                            .push_bind(&m.display_fold);
+                    });
+                    q.build().execute(&mut *tx).await.unwrap();
+                }
+                tx.commit().await.unwrap();
+            }};
+        }
+        match self {
+            Self::Sqlite(c) => load!(c, |d: &Value| d.to_string()),
+            Self::Postgres(c, _) => load!(c, |d: &Value| sqlx::types::Json(d.clone())),
+        }
+    }
+
+    /// Runs the page query (first 100) and the count query.
+    async fn run(&mut self, req: &ListRequest<'_>, schemas: &SchemaRegistry) -> (Vec<String>, i64) {
+        let sql = req.to_sql(schemas, self.dialect()).unwrap();
+        use sqlx::Row;
+        match self {
+            Self::Sqlite(c) => fetch!(c, sql),
+            Self::Postgres(c, _) => fetch!(c, sql),
+        }
+    }
+
+    async fn index_bytes(&mut self) -> Option<i64> {
+        use sqlx::Row;
+        match self {
+            Self::Sqlite(c) => Some(
+                sqlx::query(
+                    "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+                )
+                .fetch_one(&mut *c)
+                .await
+                .unwrap()
+                .get(0),
+            ),
+            Self::Postgres(c, _) => Some(
+                sqlx::query("SELECT pg_total_relation_size('scim_index')::bigint")
+                    .fetch_one(&mut *c)
+                    .await
+                    .unwrap()
+                    .get(0),
+            ),
+        }
+    }
+}
+
+/// The workload's filters, parsed as the filter benches parse them (Entra's `].value` form on).
+fn workload_filters() -> Vec<(String, Filter)> {
+    let mut parser = FilterParser::new();
+    parser.compat(Compat::entra());
+    common::filters()
+        .into_iter()
+        .map(|(id, text, _)| (id, parser.parse(&text).unwrap()))
+        .collect()
+}
+
+/// The resource type a workload filter is for (f19 and f20 look groups up).
+fn rtype_of(id: &str) -> &'static str {
+    if matches!(id, "f19" | "f20") {
+        "Group"
+    } else {
+        "User"
+    }
+}
+
+fn translate(c: &mut Criterion) {
+    let schemas = SchemaRegistry::default();
+    let filters = workload_filters();
+    let n = u32::try_from(filters.len()).unwrap();
+    c.bench_function(&format!("sql/translate/mean of all {n}"), |b| {
+        b.iter_custom(|iters| {
+            let t = Instant::now();
+            for _ in 0..iters {
+                for (id, f) in &filters {
+                    let rtype = rtype_of(id);
+                    let mut req = ListRequest::new("t", rtype);
+                    req.filter = Some(f);
+                    black_box(req.to_sql(&schemas, Dialect::Postgres).unwrap());
+                }
+            }
+            t.elapsed() / n
+        });
+    });
+}
+
+fn queries(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let schemas = SchemaRegistry::default();
+    let n = users();
+    let users: Vec<Value> = (0..n).map(user).collect();
+    let groups: Vec<Value> = (0..n.div_ceil(100)).map(|g| group(g, n)).collect();
+    let rows: usize = users.iter().map(|u| index_rows(u).len()).sum();
+    let bytes: usize = users
+        .iter()
+        .flat_map(index_rows)
+        .map(|r| {
+            r.path.len()
+                + r.fold.map_or(0, |s| s.len())
+                + r.exact.map_or(0, |s| s.len())
+                + r.num_int.map_or(0, |s| s.len())
+                + r.instant.map_or(0, |s| s.len())
+                + 8
+                + 2
+                + 8
+        })
+        .sum();
+    eprintln!(
+        "sql/index: {n} users, {:.1} index rows and {:.0} key bytes per user",
+        rows as f64 / n as f64,
+        bytes as f64 / n as f64
+    );
+    let mut dbs = vec![(
+        "sqlite",
+        rt.block_on(async {
+            Db::Sqlite(
+                sqlx::SqliteConnection::connect("sqlite::memory:")
+                    .await
+                    .unwrap(),
+            )
+        }),
+    )];
+    if let Ok(url) = std::env::var("SCIMKIT_TEST_POSTGRES") {
+        let db = rt.block_on(async {
+            let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+            let schema = format!("scimkit_bench_{}", std::process::id());
+            for s in [
+                format!("CREATE SCHEMA {schema}"),
+                format!("SET search_path TO {schema}"),
+            ] {
+                sqlx::query(&s).execute(&mut c).await.unwrap();
+            }
+            Db::Postgres(c, schema)
+        });
+        dbs.push(("postgres", db));
+    } else {
+        eprintln!("sql benches: SCIMKIT_TEST_POSTGRES is not set, PostgreSQL not measured");
+    }
+    let filters = workload_filters();
+    for (label, db) in &mut dbs {
+        rt.block_on(async {
+            for m in MIGRATIONS {
+                for s in m.statements(db.dialect()) {
+                    db.exec(s).await;
+                }
+            }
+            let t = Instant::now();
+            db.load("User", &users).await;
+            db.load("Group", &groups).await;
+            db.exec("ANALYZE").await;
+            eprintln!("sql/{label}: loaded {n} users in {:.1} s", t.elapsed().as_secs_f64());
+            if let Some(b) = db.index_bytes().await {
+                eprintln!("sql/{label}: {} bytes per user (SQLite: the whole database; PostgreSQL: scim_index and its indexes)", b / n as i64);
+            }
+        });
+        for (id, f) in &filters {
+            let rtype = rtype_of(id);
+            let mut req = ListRequest::new("t", rtype);
+            req.filter = Some(f);
+            req.page = Page::new(Some(1), Some(100));
+            c.bench_function(&format!("sql/{label}/{n}/{id}"), |b| {
+                b.iter(|| black_box(rt.block_on(db.run(&req, &schemas))));
+            });
+        }
+    }
+    let query = |f: &Filter| {
+        Query::new()
+            .with_filter(f.clone())
+            .with_page(Page::new(Some(1), Some(100)))
+    };
+    for (id, f) in &filters {
+        let data = if rtype_of(id) == "Group" {
+            &groups
+        } else {
+            &users
+        };
+        let q = query(f);
+        c.bench_function(&format!("sql/memory/{n}/{id}"), |b| {
+            b.iter(|| black_box(q.list(data, &schemas).map(|l| l.total_results).ok()));
+        });
+    }
+    for (_, db) in dbs {
+        if let Db::Postgres(mut c, schema) = db {
+            rt.block_on(async {
+                sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
+            });
+        }
+    }
+}
+
+criterion_group!(benches, translate, queries);
+criterion_main!(benches);

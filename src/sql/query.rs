@@ -1,0 +1,276 @@
+//! A list request (filter, sortBy, sortOrder, startIndex, count) as a page query and a count
+//! query over the same predicate.
+
+use crate::error::ScimError;
+use crate::filter::Filter;
+use crate::path::AttrPath;
+use crate::query::{Page, SortBy, SortOrder};
+use crate::schema::{AttrType, SchemaRegistry};
+
+use super::builder::Sql;
+use super::keys::{Tag, path_key};
+use super::membership::Side;
+use super::translate::Translator;
+use super::{Dialect, SqlValue};
+
+/// A statement and the values for its placeholders, in order (`?1…` or `$1…`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SqlQuery {
+    /// The SQL text. It holds no value and no attribute name from the request.
+    pub sql: String,
+    /// The bound values; placeholder `n` is `params[n - 1]`.
+    pub params: Vec<SqlValue>,
+}
+
+/// What a list request becomes: the page of ids (and resources), and `totalResults`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListSql {
+    /// `SELECT r.id, r.resource …`: the page, sorted, ties broken by id.
+    pub select: SqlQuery,
+    /// `SELECT COUNT(*) …`: every match, for `totalResults`.
+    pub count: SqlQuery,
+}
+
+/// A list request over one tenant's resources of one type.
+#[derive(Debug, Clone, Copy)]
+pub struct ListRequest<'a> {
+    /// The tenant whose rows are read.
+    pub tenant: &'a str,
+    /// The resource type (`"User"`, `"Group"`, or a custom one), as stored in `rtype`.
+    pub resource_type: &'a str,
+    /// The filter, if any.
+    pub filter: Option<&'a Filter>,
+    /// The `sortBy` attribute path as the request wrote it, if any.
+    pub sort_by: Option<&'a str>,
+    /// The `sortOrder`.
+    pub sort_order: SortOrder,
+    /// The `startIndex`/`count` window.
+    pub page: Page,
+}
+
+impl<'a> ListRequest<'a> {
+    /// Every resource of `resource_type` in `tenant`, unsorted (by id), unpaged.
+    pub fn new(tenant: &'a str, resource_type: &'a str) -> Self {
+        Self {
+            tenant,
+            resource_type,
+            filter: None,
+            sort_by: None,
+            sort_order: SortOrder::Ascending,
+            page: Page::default(),
+        }
+    }
+
+    /// Translates the request for `dialect`.
+    ///
+    /// The filter is bound first ([`Filter::bind`]), so a filter the schemas reject fails with
+    /// the very `400 invalidFilter` that [`crate::Query::list`] gives; a `sortBy` fails as
+    /// [`SortBy::new`] does.
+    pub fn to_sql(&self, schemas: &SchemaRegistry, dialect: Dialect) -> Result<ListSql, ScimError> {
+        if let Some(f) = self.filter {
+            f.bind(schemas)?;
+        }
+        let sort = self
+            .sort_by
+            .map(|p| SortTarget::new(p, schemas, self.resource_type))
+            .transpose()?;
+        let mut sql = Sql::new(dialect, self.tenant, self.resource_type);
+        let pred = match self.filter {
+            Some(f) => {
+                Translator {
+                    schemas,
+                    resource_type: self.resource_type,
+                    sql: &mut sql,
+                }
+                .predicate(f)?;
+                format!(" AND ({})", sql.take_text())
+            }
+            None => String::new(),
+        };
+        let (t, rt) = (sql.tenant(), sql.rtype());
+        let base = format!("FROM scim_resources r WHERE r.tenant = {t} AND r.rtype = {rt}{pred}");
+        let count = SqlQuery {
+            sql: format!("SELECT COUNT(*) {base}"),
+            params: sql.params().to_vec(),
+        };
+        let (join, order) = match &sort {
+            Some(s) => s.order_by(&mut sql, self.sort_order),
+            None => (String::new(), "r.id".to_owned()),
+        };
+        let start = i64::try_from(self.page.start_index() - 1).unwrap_or(i64::MAX);
+        let window = match (self.page.count(), dialect) {
+            (Some(c), _) => {
+                let c = sql.bind(SqlValue::Int(i64::try_from(c).unwrap_or(i64::MAX)));
+                format!(" LIMIT {c}")
+            }
+            (None, Dialect::Sqlite) => " LIMIT -1".to_owned(),
+            (None, Dialect::Postgres) => String::new(),
+        };
+        let offset = sql.bind(SqlValue::Int(start));
+        let from = base.replacen(
+            "FROM scim_resources r",
+            &format!("FROM scim_resources r{join}"),
+            1,
+        );
+        let (_, params) = sql.finish();
+        Ok(ListSql {
+            select: SqlQuery {
+                sql: format!(
+                    "SELECT r.id, r.resource {from} ORDER BY {order}{window} OFFSET {offset}"
+                ),
+                params,
+            },
+            count,
+        })
+    }
+}
+
+/// What `SortBy` orders by, resolved as it resolves it: where the value sits, its type and
+/// whether its case counts.
+struct SortTarget {
+    key: String,
+    /// A membership's side and sub-attribute, read from `scim_members`.
+    membership: Option<(Side, Option<String>)>,
+    datetime: bool,
+    exact: bool,
+}
+
+impl SortTarget {
+    fn new(path: &str, schemas: &SchemaRegistry, rtype: &str) -> Result<Self, ScimError> {
+        // The same errors as the in-memory order.
+        SortBy::new(path, schemas)?;
+        let parsed: AttrPath = path.trim().parse()?;
+        let (urn, name, sub) = (parsed.urn(), parsed.name(), parsed.sub_attribute());
+        let (member, name, sub, kind, case_exact) = match schemas.resolve_parts(urn, name, sub) {
+            Some(r) => {
+                let member = r.extension.then(|| r.schema.map(|s| s.id())).flatten();
+                let mut leaf = r.leaf();
+                let mut sub = r.sub_attribute.map(|s| s.name());
+                if r.attribute.kind() == AttrType::Complex
+                    && sub.is_none()
+                    && let Some(v) = r.attribute.sub_attribute("value")
+                {
+                    // A multi-valued complex attribute sorts by its `value` (SortBy::new has
+                    // rejected a single-valued one).
+                    (sub, leaf) = (Some(v.name()), v);
+                }
+                (
+                    member,
+                    r.attribute.name(),
+                    sub,
+                    Some(leaf.kind()),
+                    leaf.case_exact(),
+                )
+            }
+            None => {
+                let member = urn.filter(|u| {
+                    schemas
+                        .schema(u)
+                        .is_none_or(|s| schemas.is_extension(s.id()))
+                });
+                (member, name, sub, None, false)
+            }
+        };
+        let membership = Side::of(rtype, member, name).map(|side| (side, sub.map(str::to_owned)));
+        let mut parts = vec![name];
+        parts.extend(sub);
+        Ok(Self {
+            key: path_key(member, &parts, Tag::Sort),
+            membership,
+            datetime: kind == Some(AttrType::DateTime),
+            exact: case_exact || kind == Some(AttrType::Binary),
+        })
+    }
+
+    /// The join to the resource's sort row, and the ORDER BY list: `SortBy`'s order of kinds
+    /// (booleans, numbers, dateTimes, strings, then missing), each by its key, then the id.
+    fn order_by(&self, sql: &mut Sql, order: SortOrder) -> (String, String) {
+        let join = match &self.membership {
+            // The first element (by id: the order a service lists rows in) and its value.
+            Some((side, sub)) => {
+                let (rows, elements) = (side.rows(sql, sub.as_deref()), side.rows(sql, None));
+                format!(
+                    " LEFT JOIN (SELECT x.* FROM ({rows}) x WHERE x.elem = (SELECT MIN(y.elem) \
+                     FROM ({elements}) y WHERE y.id = x.id)) s ON s.id = r.id"
+                )
+            }
+            None => {
+                let p = sql.text(self.key.clone());
+                format!(
+                    " LEFT JOIN scim_index s ON s.tenant = r.tenant AND s.rtype = r.rtype AND \
+                     s.id = r.id AND s.path = {p}"
+                )
+            }
+        };
+        let dir = match order {
+            SortOrder::Ascending => "ASC",
+            SortOrder::Descending => "DESC",
+        };
+        let nulls = match order {
+            SortOrder::Ascending => "NULLS FIRST",
+            SortOrder::Descending => "NULLS LAST",
+        };
+        let time = match self.datetime {
+            true => "WHEN s.instant IS NOT NULL THEN 2 ",
+            false => "",
+        };
+        let column = if self.exact { "s.exact" } else { "s.fold" };
+        // Equal instants tie (then the id decides): their text must not order them.
+        let text = match self.datetime {
+            true => format!("CASE WHEN s.instant IS NULL THEN {column} END"),
+            false => column.to_owned(),
+        };
+        let mut keys = format!(
+            "CASE WHEN s.id IS NULL THEN 4 WHEN s.kind = 2 THEN 0 WHEN s.kind = 1 THEN 1 \
+             {time}ELSE 3 END {dir}, s.bool_value {dir}, s.num {dir}, s.num_int {dir} {nulls}"
+        );
+        if self.datetime {
+            keys.push_str(&format!(", s.instant {dir}"));
+        }
+        keys.push_str(&format!(", {text} {dir}, r.id ASC"));
+        (join, keys)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Whatever the names and values, they reach the database as parameters: the text
+        /// holds none of them, and every placeholder has its value.
+        #[test]
+        fn names_and_values_are_never_in_the_text(
+            name in "zq[a-zA-Z0-9_]{1,12}",
+            value in "zq[ -~]{0,12}",
+            op in prop::sample::select(vec!["eq", "ne", "co", "sw", "ew", "gt", "le"]),
+            vp in any::<bool>(),
+            pg in any::<bool>(),
+        ) {
+            let lit = serde_json::Value::String(value.clone()).to_string();
+            let text = match vp {
+                true => format!("emails[{name} {op} {lit}] or {name}.{name} {op} {lit}"),
+                false => format!("{name} {op} {lit} and not ({name} pr)"),
+            };
+            let f: Filter = text.parse().unwrap();
+            let schemas = SchemaRegistry::default();
+            let mut req = ListRequest::new("t", "User");
+            req.filter = Some(&f);
+            req.sort_by = Some(&name);
+            let dialect = if pg { Dialect::Postgres } else { Dialect::Sqlite };
+            let sql = req.to_sql(&schemas, dialect).unwrap();
+            for q in [&sql.select, &sql.count] {
+                let lower = q.sql.to_ascii_lowercase();
+                prop_assert!(!lower.contains("zq"), "{}", q.sql);
+                let marks = q.sql.matches(if pg { '$' } else { '?' }).count();
+                prop_assert!(marks >= q.params.len().min(1));
+                for n in 1..=q.params.len() {
+                    let p = if pg { format!("${n}") } else { format!("?{n}") };
+                    prop_assert!(q.sql.contains(&p), "{} unused in {}", p, q.sql);
+                }
+            }
+        }
+    }
+}
