@@ -184,10 +184,13 @@ fn lists(p: &Provider, u: &mut Unstructured<'_>, store: &[(bool, Value)]) -> Out
             .iter()
             .map(|r| p.respond_with(ty, r, &all, &index).unwrap_or(Value::Null))
             .collect();
-        let by_hand: std::result::Result<Vec<bool>, _> = seen
-            .iter()
-            .map(|r| parsed.matches(r, p.schemas()))
-            .collect();
+        // Names resolve in the listed type's schemas, as the provider resolves them.
+        let scoped = p
+            .schemas()
+            .scoped(ty)
+            .unwrap_or_else(|| p.schemas().clone());
+        let by_hand: std::result::Result<Vec<bool>, _> =
+            seen.iter().map(|r| parsed.matches(r, &scoped)).collect();
         match (
             p.list_with(ty, &request, of_type.iter().copied(), &index),
             by_hand,
