@@ -56,6 +56,7 @@ mod discovery;
 mod groups;
 mod identity_center;
 mod secret;
+mod stored;
 mod version;
 mod write;
 
@@ -405,11 +406,8 @@ impl Provider {
         I: IntoIterator,
         I::Item: Borrow<Value>,
     {
-        let schemas = self.scoped(resource_type);
-        let query = Query::from_search_request_with(request, &schemas, &self.compat)?
-            .with_max_results(self.max_results);
-        self.check_list_profile(resource_type, &query)?;
-        let mut page = query.list(resources, &schemas)?;
+        let query = self.query(resource_type, request)?;
+        let mut page = query.list(resources, &self.scoped(resource_type))?;
         for r in &mut page.resources {
             self.declared_schemas_only(resource_type, r);
             self.shape(resource_type, r);

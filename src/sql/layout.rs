@@ -42,12 +42,20 @@ impl Migration {
 }
 
 /// Every migration of the layout, oldest first.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "resources, search index and members",
-    sqlite: SQLITE_V1,
-    postgres: POSTGRES_V1,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "resources, search index and members",
+        sqlite: SQLITE_V1,
+        postgres: POSTGRES_V1,
+    },
+    Migration {
+        version: 2,
+        name: "uniqueness claims",
+        sqlite: super::unique::SQLITE_V2,
+        postgres: super::unique::POSTGRES_V2,
+    },
+];
 
 const SQLITE_V1: &str = r#"
 CREATE TABLE scim_resources (

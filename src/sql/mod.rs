@@ -57,6 +57,10 @@
 //!   `members` and a User's readOnly `groups` (`value`, and `display` from the group's
 //!   `displayName`) are read from these rows, in filters, valuePaths and `sortBy`; elements
 //!   are listed in id order (the "first" one `sortBy` takes is the smallest id).
+//! - `scim_unique (tenant, scope, attr, key, rtype, id)`: the [`unique_keys`] a resource
+//!   claims (`userName`, and any attribute a schema marks `uniqueness: server` or `global`),
+//!   primary-keyed so the database itself refuses a second claim: two concurrent creates of
+//!   `bjensen` and `BJensen` cannot both commit. A write replaces its resource's claims.
 //!
 //! The [`MIGRATIONS`] create the tables and their indexes: `(tenant, rtype, path, fold, id)`
 //! and `(tenant, rtype, path, exact, id)` answer `eq`, ranges and `sw` from the index, partial
@@ -141,11 +145,13 @@ mod members;
 mod membership;
 mod query;
 mod translate;
+mod unique;
 
 pub use index::{IndexRow, index_rows, kind};
 pub use layout::{MIGRATIONS, Migration};
 pub use members::{MemberRow, member_rows, take_members};
 pub use query::{ListRequest, ListSql, SqlQuery};
+pub use unique::{UniqueKey, unique_keys};
 
 /// The SQL dialect to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
