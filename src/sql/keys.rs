@@ -10,7 +10,7 @@ use serde_json::Number;
 /// `char::to_lowercase` (the fold of `filter::text`, which is private to the evaluator), so
 /// `"\u{212A}"` (Kelvin) is `k` and `İ` is `i̇`. Ordering two folds by bytes is ordering them
 /// by code point, as the evaluator does.
-pub(crate) fn fold(s: &str) -> String {
+pub fn fold(s: &str) -> String {
     s.chars().flat_map(char::to_lowercase).collect()
 }
 

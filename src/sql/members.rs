@@ -6,7 +6,7 @@ use super::keys::fold;
 
 /// One row of `scim_members`: a member of a group (the tenant is the caller's). The `*_fold`
 /// fields are the texts folded as the evaluator folds them for `caseExact: false`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MemberRow {
     /// The group's id.
     pub group_id: String,

@@ -148,6 +148,7 @@ mod translate;
 mod unique;
 
 pub use index::{IndexRow, index_rows, kind};
+pub use keys::fold;
 pub use layout::{MIGRATIONS, Migration};
 pub use members::{MemberRow, member_rows, take_members};
 pub use query::{ListRequest, ListSql, SqlQuery};

@@ -1,0 +1,557 @@
+//! The SCIM endpoints of one tenant: discovery, list and search, and the writes, each a
+//! decision of the tenant's [`Provider`] and a transaction of the [`Store`].
+
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use scimkit::provider::{PatchAnswer, Profile, Provider, check_if_match, is_not_modified, version};
+use scimkit::sql::{ListRequest, fold};
+use scimkit::{ListResponse, PatchOp, ScimError, SearchRequest};
+use serde_json::Value;
+
+use super::{Failure, Reply, Service};
+use crate::password;
+use crate::store::{Modified, Store, Touch};
+use crate::tenant::Tenant;
+
+type Svc<S> = State<Arc<Service<S>>>;
+type Current = Extension<Arc<Tenant>>;
+
+/// The answer, or the error in the tenant's profile's shape.
+fn answer(tenant: &Tenant, result: Result<Reply, ScimError>) -> Response {
+    let p = &tenant.provider;
+    match result {
+        Ok(r) => r.content_type(p.content_type()).into_response(),
+        Err(e) => {
+            if e.status >= 500 {
+                tracing::warn!(status = e.status, "request failed");
+            }
+            Failure::shaped(e.clone(), p.error_body(&e), p.content_type()).into_response()
+        }
+    }
+}
+
+pub(super) async fn not_found() -> Response {
+    Failure::from(ScimError::not_found("no such endpoint")).into_response()
+}
+
+pub(super) async fn method_not_allowed(method: Method) -> Response {
+    Failure::from(ScimError::with_status(
+        405,
+        format!("{method} is not allowed here"),
+    ))
+    .into_response()
+}
+
+fn to_json<T: serde::Serialize>(v: T) -> Result<Value, ScimError> {
+    serde_json::to_value(v).map_err(ScimError::from)
+}
+
+pub(super) async fn service_provider_config(Extension(t): Current) -> Response {
+    let r = to_json(t.provider.service_provider_config()).map(Reply::ok);
+    answer(&t, r)
+}
+
+pub(super) async fn resource_types(Extension(t): Current) -> Response {
+    let r = t
+        .provider
+        .resource_types_list()
+        .and_then(to_json)
+        .map(Reply::ok);
+    answer(&t, r)
+}
+
+pub(super) async fn resource_type(
+    Extension(t): Current,
+    Path((_, id)): Path<(String, String)>,
+) -> Response {
+    answer(&t, t.provider.resource_type(&id).map(Reply::ok))
+}
+
+pub(super) async fn schemas(Extension(t): Current) -> Response {
+    answer(
+        &t,
+        t.provider.schemas_list().and_then(to_json).map(Reply::ok),
+    )
+}
+
+pub(super) async fn schema(
+    Extension(t): Current,
+    Path((_, id)): Path<(String, String)>,
+) -> Response {
+    answer(&t, t.provider.schema_document(&id).map(Reply::ok))
+}
+
+fn resource_type_at(p: &Provider, endpoint: &str) -> Result<String, ScimError> {
+    p.resource_type_at(endpoint)
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            let e: String = endpoint.chars().take(64).collect();
+            ScimError::not_found(format!("no endpoint /{e}"))
+        })
+}
+
+fn query(raw: Option<&str>) -> Result<SearchRequest, ScimError> {
+    SearchRequest::from_query_string(raw.unwrap_or_default())
+}
+
+fn body_json(body: &[u8]) -> Result<Value, ScimError> {
+    Ok(serde_json::from_slice(body)?)
+}
+
+fn if_match(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok())
+}
+
+/// Adds `$ref` to each member and group (the rows keep `value`, `type` and `display`).
+fn with_refs(p: &Provider, rtype: &str, mut resource: Value) -> Value {
+    let attr = match rtype {
+        "Group" => "members",
+        "User" => "groups",
+        _ => return resource,
+    };
+    if let Some(Value::Array(items)) = resource.get_mut(attr) {
+        for item in items {
+            let Value::Object(o) = item else { continue };
+            let Some(id) = o.get("value").and_then(Value::as_str) else {
+                continue;
+            };
+            let target = match (rtype, o.get("type").and_then(Value::as_str)) {
+                ("User", _) => "Group",
+                (_, Some(t)) if t.eq_ignore_ascii_case("Group") => "Group",
+                _ => "User",
+            };
+            let location = p.location_of(target, id);
+            o.insert("$ref".to_owned(), Value::String(location));
+        }
+    }
+    resource
+}
+
+/// Whether an answer shows a Group's members: Identity Center's never do, and a projection
+/// may leave them out.
+fn shows_members(p: &Provider, request: &SearchRequest) -> bool {
+    if matches!(p.profile(), Profile::IdentityCenter(_)) {
+        return false;
+    }
+    let named = |list: &Option<Vec<String>>| {
+        list.as_ref().is_some_and(|l| {
+            l.iter().any(|a| {
+                let a = a.trim();
+                let a = a.rsplit_once(':').map_or(a, |(_, n)| n);
+                a.eq_ignore_ascii_case("members") || a.to_ascii_lowercase().starts_with("members.")
+            })
+        })
+    };
+    if named(&request.excluded_attributes) {
+        return false;
+    }
+    match &request.attributes {
+        Some(l) if !l.is_empty() => named(&request.attributes),
+        _ => true,
+    }
+}
+
+pub(super) async fn list<S: Store>(
+    State(s): Svc<S>,
+    Extension(t): Current,
+    Path((_, endpoint)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let r = match query(raw.as_deref()) {
+        Ok(request) => list_in(&s, &t, &endpoint, &request).await,
+        Err(e) => Err(e),
+    };
+    answer(&t, r)
+}
+
+pub(super) async fn search<S: Store>(
+    State(s): Svc<S>,
+    Extension(t): Current,
+    Path((_, endpoint)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let request = body_json(&body).and_then(|b| Ok(serde_json::from_value::<SearchRequest>(b)?));
+    let r = match request {
+        Ok(request) => list_in(&s, &t, &endpoint, &request).await,
+        Err(e) => Err(e),
+    };
+    answer(&t, r)
+}
+
+async fn list_in<S: Store>(
+    s: &Service<S>,
+    t: &Tenant,
+    endpoint: &str,
+    request: &SearchRequest,
+) -> Result<Reply, ScimError> {
+    let p = &t.provider;
+    let rtype = resource_type_at(p, endpoint)?;
+    let query = p.query(&rtype, request)?;
+    let schemas = p
+        .schemas()
+        .scoped(&rtype)
+        .unwrap_or_else(|| p.schemas().clone());
+    let mut lr = ListRequest::new(&t.record.id, &rtype);
+    lr.filter = query.filter();
+    lr.sort_by = request
+        .sort_by
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && query.sort_by().is_some());
+    lr.sort_order = query.sort_order();
+    lr.page = query.page();
+    let listed = s
+        .store()
+        .list(&lr, &schemas, shows_members(p, request))
+        .await?;
+    let resources: Vec<Value> = listed
+        .resources
+        .into_iter()
+        .map(|r| p.present(&rtype, &query, &with_refs(p, &rtype, r)))
+        .collect();
+    let page = query.page();
+    let mut out = ListResponse::new(resources);
+    out.total_results = listed.total;
+    out.start_index = Some(u64::try_from(page.start_index()).unwrap_or(1));
+    to_json(out).map(Reply::ok)
+}
+
+/// `POST /.search` over every resource type, merged and paged in memory as RFC 7644 §3.4.3
+/// reads; refused past [`SEARCH_ALL_LIMIT`] matches (narrow the filter or search one type).
+pub(super) async fn search_all<S: Store>(
+    State(s): Svc<S>,
+    Extension(t): Current,
+    body: Bytes,
+) -> Response {
+    let r = search_all_in(&s, &t, &body).await;
+    answer(&t, r)
+}
+
+/// The most resources `POST /.search` at the root gathers before answering `400 tooMany`.
+const SEARCH_ALL_LIMIT: u64 = 10_000;
+
+async fn search_all_in<S: Store>(
+    s: &Service<S>,
+    t: &Tenant,
+    body: &[u8],
+) -> Result<Reply, ScimError> {
+    let request: SearchRequest = serde_json::from_value(body_json(body)?)?;
+    let p = &t.provider;
+    // Checked as a whole first (a filter no type can answer is 400 as in memory).
+    p.search_all(&request, [])?;
+    let mut all = Vec::new();
+    for rtype in ["User", "Group"] {
+        let mut scoped = SearchRequest::new();
+        scoped.filter.clone_from(&request.filter);
+        let query = p.query(rtype, &scoped);
+        // A filter on attributes only another type has selects nothing of this type.
+        let Ok(query) = query else { continue };
+        let schemas = p
+            .schemas()
+            .scoped(rtype)
+            .unwrap_or_else(|| p.schemas().clone());
+        let mut lr = ListRequest::new(&t.record.id, rtype);
+        lr.filter = query.filter();
+        let count = s
+            .store()
+            .list(
+                &{
+                    let mut c = lr;
+                    c.page = scimkit::query::Page::new(None, Some(0));
+                    c
+                },
+                &schemas,
+                false,
+            )
+            .await?;
+        if count.total + u64::try_from(all.len()).unwrap_or(u64::MAX) > SEARCH_ALL_LIMIT {
+            return Err(ScimError::too_many(format!(
+                "more than {SEARCH_ALL_LIMIT} resources match; search one resource type, which pages"
+            )));
+        }
+        let listed = s.store().list(&lr, &schemas, true).await?;
+        all.extend(listed.resources.into_iter().map(|r| with_refs(p, rtype, r)));
+    }
+    to_json(p.search_all(&request, &all)?).map(Reply::ok)
+}
+
+pub(super) async fn create<S: Store>(
+    State(s): Svc<S>,
+    Extension(t): Current,
+    Path((_, endpoint)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let r = create_in(&s, &t, &endpoint, raw.as_deref(), &body).await;
+    answer(&t, r)
+}
+
+async fn create_in<S: Store>(
+    s: &Service<S>,
+    t: &Tenant,
+    endpoint: &str,
+    raw: Option<&str>,
+    body: &[u8],
+) -> Result<Reply, ScimError> {
+    let p = &t.provider;
+    let rtype = resource_type_at(p, endpoint)?;
+    let request = query(raw)?;
+    let body = body_json(body)?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let written = p.create_written(&rtype, &body, &id, chrono::Utc::now(), [])?;
+    let hash = match written.password {
+        Some(pw) => Some(password::hash_for(t, pw).await?),
+        None => None,
+    };
+    s.store()
+        .insert(&t.record.id, &rtype, &written.value, p.schemas(), hash)
+        .await?;
+    let shown = with_refs(p, &rtype, written.value);
+    p.respond(&rtype, &shown, &request).map(Reply::created)
+}
+
+pub(super) async fn read<S: Store>(
+    State(s): Svc<S>,
+    Extension(t): Current,
+    Path((_, endpoint, id)): Path<(String, String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let r = async {
+        let p = &t.provider;
+        let rtype = resource_type_at(p, &endpoint)?;
+        let request = query(raw.as_deref())?;
+        let found = s
+            .store()
+            .get(&t.record.id, &rtype, &id)
+            .await?
+            .ok_or_else(|| gone(&rtype, &id))?;
+        let none_match = headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok());
+        if is_not_modified(none_match, &found) {
+            return Ok(None);
+        }
+        p.respond(&rtype, &with_refs(p, &rtype, found), &request)
+            .map(Some)
+    }
+    .await;
+    match r {
+        Ok(Some(body)) => answer(&t, Ok(Reply::ok(body))),
+        Ok(None) => StatusCode::NOT_MODIFIED.into_response(),
+        Err(e) => answer(&t, Err(e)),
+    }
+}
+
+fn gone(rtype: &str, id: &str) -> ScimError {
+    let id: String = id.chars().take(64).collect();
+    ScimError::not_found(format!("{rtype} {id} not found"))
+}
+
+pub(super) async fn replace<S: Store>(
+    State(s): Svc<S>,
+    Extension(t): Current,
+    Path((_, endpoint, id)): Path<(String, String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let r = async {
+        let p = &t.provider;
+        let rtype = resource_type_at(p, &endpoint)?;
+        let request = query(raw.as_deref())?;
+        let body = body_json(&body)?;
+        let pre = password::prepare(&t, password::in_body(&body)).await?;
+        let expected = if_match(&headers).map(str::to_owned);
+        let (stored, ()) = s
+            .store()
+            .modify(
+                &t.record.id,
+                &rtype,
+                &id,
+                Touch::All,
+                p.schemas(),
+                |current| {
+                    check_if_match(expected.as_deref(), current)?;
+                    let new = p.replace_written(&rtype, current, &body, chrono::Utc::now(), [])?;
+                    let password_hash = pre.settle(&t, new.password)?;
+                    *current = new.value;
+                    Ok(Modified {
+                        changed: true,
+                        password_hash,
+                        value: (),
+                    })
+                },
+            )
+            .await?;
+        p.respond(&rtype, &with_refs(p, &rtype, stored), &request)
+            .map(Reply::ok)
+    }
+    .await;
+    answer(&t, r)
+}
+
+pub(super) async fn patch<S: Store>(
+    State(s): Svc<S>,
+    Extension(t): Current,
+    Path((_, endpoint, id)): Path<(String, String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let r = async {
+        let p = &t.provider;
+        let rtype = resource_type_at(p, &endpoint)?;
+        let request = query(raw.as_deref())?;
+        let op: PatchOp = serde_json::from_value(body_json(&body)?)?;
+        let pre = password::prepare(&t, password::in_patch(&op)).await?;
+        let expected = if_match(&headers).map(str::to_owned);
+        let touch = if rtype == "Group" {
+            touched_members(p, &op)
+        } else {
+            Touch::All
+        };
+        let (stored, ()) = s
+            .store()
+            .modify(&t.record.id, &rtype, &id, touch, p.schemas(), |current| {
+                check_if_match(expected.as_deref(), current)?;
+                let written = p.patch_written(&rtype, current, &op, chrono::Utc::now(), [])?;
+                let password_hash = pre.settle(&t, written.password)?;
+                Ok(Modified {
+                    changed: written.value.changed,
+                    password_hash,
+                    value: (),
+                })
+            })
+            .await?;
+        match p.patch_answer(&rtype) {
+            PatchAnswer::NoContent => Ok(Reply::no_content(version(&stored).map(str::to_owned))),
+            _ => p
+                .respond(&rtype, &with_refs(p, &rtype, stored), &request)
+                .map(Reply::ok),
+        }
+    }
+    .await;
+    answer(&t, r)
+}
+
+/// The members a Group PATCH reads. Adding members, and removing members named by
+/// `value eq` (`members[value eq "…"]`, or `or`s of those), touch only those values: the
+/// provider answers such a PATCH on the group holding just the touched members exactly as on
+/// the whole group (what it adds or removes depends only on them), so the cost follows the
+/// change. Anything else on `members` reads every member.
+fn touched_members(p: &Provider, op: &PatchOp) -> Touch {
+    let mut values = Vec::new();
+    for o in &op.operations {
+        let path = o.path.as_deref().map(str::trim).unwrap_or_default();
+        let on_members = path.to_ascii_lowercase();
+        let on_members = on_members
+            .rsplit_once(':')
+            .map_or(on_members.as_str(), |(_, n)| n)
+            .to_owned();
+        if path.is_empty() {
+            // A no-path operation names attributes in its value.
+            let names_members = o
+                .value
+                .as_ref()
+                .and_then(Value::as_object)
+                .is_some_and(|v| {
+                    v.keys().any(|k| {
+                        let k = k.rsplit_once(':').map_or(k.as_str(), |(_, n)| n);
+                        k.eq_ignore_ascii_case("members")
+                    })
+                });
+            if names_members {
+                return Touch::All;
+            }
+            continue;
+        }
+        if !on_members.starts_with("members") {
+            continue;
+        }
+        match (o.op.as_str(), on_members.as_str()) {
+            ("add", "members") => {
+                let Some(items) = o.value.as_ref().and_then(Value::as_array) else {
+                    return Touch::All;
+                };
+                for item in items {
+                    match item.get("value").and_then(Value::as_str) {
+                        Some(v) => values.push(fold(v)),
+                        None => return Touch::All,
+                    }
+                }
+            }
+            ("remove", "members") if p.compat().remove_with_value => {
+                // Entra's form: the members to remove listed in `value`.
+                let Some(items) = o.value.as_ref().and_then(Value::as_array) else {
+                    return Touch::All;
+                };
+                for item in items {
+                    match item.get("value").and_then(Value::as_str) {
+                        Some(v) => values.push(fold(v)),
+                        None => return Touch::All,
+                    }
+                }
+            }
+            ("remove", _) => match value_eq_chain(path) {
+                Some(vs) => values.extend(vs.iter().map(|v| fold(v))),
+                None => return Touch::All,
+            },
+            _ => return Touch::All,
+        }
+    }
+    Touch::Values(values)
+}
+
+/// The values of `members[value eq "a" or value eq "b"]`, if the path is exactly that.
+fn value_eq_chain(path: &str) -> Option<Vec<String>> {
+    let parsed: scimkit::PatchPath = path.parse().ok()?;
+    let filter = parsed.value_filter()?;
+    let attr = parsed.attr();
+    if attr.sub_attribute().is_some() || !attr.name().eq_ignore_ascii_case("members") {
+        return None;
+    }
+    let mut out = Vec::new();
+    collect_value_eq(filter, &mut out).then_some(out)
+}
+
+fn collect_value_eq(f: &scimkit::Filter, out: &mut Vec<String>) -> bool {
+    use scimkit::{CompValue, CompareOp, Filter};
+    match f {
+        Filter::Or(a, b) => collect_value_eq(a, out) && collect_value_eq(b, out),
+        Filter::Compare(path, CompareOp::Eq, CompValue::String(v))
+            if path.name().eq_ignore_ascii_case("value") && path.sub_attribute().is_none() =>
+        {
+            out.push(v.clone());
+            true
+        }
+        _ => false,
+    }
+}
+
+pub(super) async fn delete<S: Store>(
+    State(s): Svc<S>,
+    Extension(t): Current,
+    Path((_, endpoint, id)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let r = async {
+        let rtype = resource_type_at(&t.provider, &endpoint)?;
+        let expected = if_match(&headers).map(str::to_owned);
+        s.store()
+            .remove(&t.record.id, &rtype, &id, |current| {
+                check_if_match(expected.as_deref(), current)
+            })
+            .await
+    }
+    .await;
+    match r {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => answer(&t, Err(e)),
+    }
+}

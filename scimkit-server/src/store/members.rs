@@ -1,0 +1,291 @@
+//! Group membership as rows (`scim_members`): read a group's members, all or only those a
+//! change touches, write the difference, and answer a user's `groups` from the same rows.
+
+use std::collections::{BTreeMap, HashSet};
+
+use scimkit::ScimError;
+use scimkit::sql::{Dialect, MemberRow, fold};
+use serde_json::{Map, Value};
+
+use super::Touch;
+use super::db::{Db, Param, Row, Tx, failure, list, tuples};
+
+/// Rows per multi-row `INSERT`: 9 values each, well within both databases' parameter limits.
+const CHUNK: usize = 500;
+
+fn row_of(group_id: &str, r: &Row) -> MemberRow {
+    let member_id = r.text(0).unwrap_or_default();
+    let member_type = r.text(1);
+    let display = r.text(2);
+    MemberRow {
+        group_id: group_id.to_owned(),
+        group_fold: fold(group_id),
+        member_fold: fold(&member_id),
+        member_id,
+        type_fold: member_type.as_deref().map(fold),
+        member_type,
+        display_fold: display.as_deref().map(fold),
+        display,
+    }
+}
+
+/// The members of `group_id` that `touch` names, in id order.
+pub(crate) async fn load(
+    db: &Db,
+    tx: &mut Tx,
+    tenant: &str,
+    group_id: &str,
+    touch: &Touch,
+) -> Result<Vec<MemberRow>, ScimError> {
+    let mut params = vec![Param::from(tenant), Param::from(group_id)];
+    let sql = match touch {
+        Touch::All => "SELECT member_id, member_type, display FROM scim_members \
+                       WHERE tenant = $1 AND group_id = $2 ORDER BY member_id"
+            .to_owned(),
+        Touch::Values(values) if values.is_empty() => return Ok(Vec::new()),
+        Touch::Values(values) => {
+            params.extend(values.iter().map(Param::from));
+            format!(
+                "SELECT member_id, member_type, display FROM scim_members \
+                 WHERE tenant = $1 AND group_id = $2 AND member_fold IN ({}) ORDER BY member_id",
+                list(values.len(), 3)
+            )
+        }
+    };
+    let rows = tx
+        .rows(&db.stmt(&sql, params))
+        .await
+        .map_err(|e| failure(&e))?;
+    Ok(rows.iter().map(|r| row_of(group_id, r)).collect())
+}
+
+/// The members of each of `group_ids` (for a page of groups), in id order.
+pub(crate) async fn load_many(
+    db: &Db,
+    tenant: &str,
+    group_ids: &[String],
+) -> Result<BTreeMap<String, Vec<MemberRow>>, ScimError> {
+    let mut out: BTreeMap<String, Vec<MemberRow>> = BTreeMap::new();
+    for chunk in group_ids.chunks(CHUNK) {
+        let mut params = vec![Param::from(tenant)];
+        params.extend(chunk.iter().map(Param::from));
+        let sql = format!(
+            "SELECT member_id, member_type, display, group_id FROM scim_members \
+             WHERE tenant = $1 AND group_id IN ({}) ORDER BY group_id, member_id",
+            list(chunk.len(), 2)
+        );
+        for r in db
+            .rows(&db.stmt(&sql, params))
+            .await
+            .map_err(|e| failure(&e))?
+        {
+            let gid = r.text(3).unwrap_or_default();
+            let row = row_of(&gid, &r);
+            out.entry(gid).or_default().push(row);
+        }
+    }
+    Ok(out)
+}
+
+/// The `members` attribute the rows stand for.
+pub(crate) fn to_json(rows: &[MemberRow]) -> Value {
+    Value::Array(
+        rows.iter()
+            .map(|r| {
+                let mut m = Map::new();
+                m.insert("value".to_owned(), Value::String(r.member_id.clone()));
+                if let Some(d) = &r.display {
+                    m.insert("display".to_owned(), Value::String(d.clone()));
+                }
+                if let Some(t) = &r.member_type {
+                    m.insert("type".to_owned(), Value::String(t.clone()));
+                }
+                Value::Object(m)
+            })
+            .collect(),
+    )
+}
+
+/// Writes the difference between `before` and `after` (both of one group): rows gone are
+/// deleted, rows new or changed are inserted. Returns the member ids added, for the
+/// existence check.
+pub(crate) async fn write_difference(
+    db: &Db,
+    tx: &mut Tx,
+    tenant: &str,
+    group_id: &str,
+    before: &[MemberRow],
+    after: &[MemberRow],
+) -> Result<Vec<String>, ScimError> {
+    let old: HashSet<&MemberRow> = before.iter().collect();
+    let new: HashSet<&MemberRow> = after.iter().collect();
+    let kept_ids: HashSet<&str> = after.iter().map(|r| r.member_id.as_str()).collect();
+    // A row whose type or display changed is deleted and inserted again.
+    let gone: Vec<&str> = before
+        .iter()
+        .filter(|r| !new.contains(r))
+        .map(|r| r.member_id.as_str())
+        .collect();
+    let added: Vec<&MemberRow> = after.iter().filter(|r| !old.contains(r)).collect();
+    for chunk in gone.chunks(CHUNK) {
+        let mut params = vec![Param::from(tenant), Param::from(group_id)];
+        params.extend(chunk.iter().map(|s| Param::from(*s)));
+        let sql = format!(
+            "DELETE FROM scim_members WHERE tenant = $1 AND group_id = $2 AND member_id IN ({})",
+            list(chunk.len(), 3)
+        );
+        tx.execute(&db.stmt(&sql, params))
+            .await
+            .map_err(|e| failure(&e))?;
+    }
+    insert(db, tx, tenant, &added).await?;
+    let before_ids: HashSet<&str> = before.iter().map(|r| r.member_id.as_str()).collect();
+    Ok(added
+        .iter()
+        .map(|r| r.member_id.as_str())
+        .filter(|id| kept_ids.contains(id) && !before_ids.contains(id))
+        .map(str::to_owned)
+        .collect())
+}
+
+/// Inserts member rows.
+pub(crate) async fn insert(
+    db: &Db,
+    tx: &mut Tx,
+    tenant: &str,
+    rows: &[&MemberRow],
+) -> Result<(), ScimError> {
+    for chunk in rows.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO scim_members (tenant, group_id, group_fold, member_id, member_fold, \
+             member_type, type_fold, display, display_fold) VALUES {}",
+            tuples(chunk.len(), 9, 1)
+        );
+        let mut params = Vec::with_capacity(chunk.len() * 9);
+        for r in chunk {
+            params.extend([
+                Param::from(tenant),
+                Param::from(&r.group_id),
+                Param::from(&r.group_fold),
+                Param::from(&r.member_id),
+                Param::from(&r.member_fold),
+                Param::from(r.member_type.clone()),
+                Param::from(r.type_fold.clone()),
+                Param::from(r.display.clone()),
+                Param::from(r.display_fold.clone()),
+            ]);
+        }
+        tx.execute(&db.stmt(&sql, params))
+            .await
+            .map_err(|e| failure(&e))?;
+    }
+    Ok(())
+}
+
+/// `400 invalidValue` unless every id names a User or Group of the tenant (ids the service
+/// assigns are lowercase, so a value in another case finds its resource through its fold).
+pub(crate) async fn check_exist(
+    db: &Db,
+    tx: &mut Tx,
+    tenant: &str,
+    ids: &[String],
+) -> Result<(), ScimError> {
+    for chunk in ids.chunks(CHUNK) {
+        let folds: Vec<String> = chunk.iter().map(|s| fold(s)).collect();
+        let mut params = vec![Param::from(tenant)];
+        params.extend(folds.iter().map(Param::from));
+        let sql = format!(
+            "SELECT id FROM scim_resources WHERE tenant = $1 AND rtype IN ('User', 'Group') \
+             AND id IN ({})",
+            list(folds.len(), 2)
+        );
+        let found: HashSet<String> = tx
+            .rows(&db.stmt(&sql, params))
+            .await
+            .map_err(|e| failure(&e))?
+            .iter()
+            .filter_map(|r| r.text(0))
+            .collect();
+        if let Some(missing) = chunk.iter().zip(&folds).find(|(_, f)| !found.contains(*f)) {
+            return Err(ScimError::invalid_value(format!(
+                "members: no User or Group has the id `{}`",
+                clip(missing.0)
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn clip(s: &str) -> &str {
+    s.char_indices().nth(64).map_or(s, |(i, _)| &s[..i])
+}
+
+/// Deletes every membership of `id`: as a member of any group, and as a group.
+pub(crate) async fn forget(db: &Db, tx: &mut Tx, tenant: &str, id: &str) -> Result<(), ScimError> {
+    for (sql, key) in [
+        (
+            "DELETE FROM scim_members WHERE tenant = $1 AND member_fold = $2",
+            fold(id),
+        ),
+        (
+            "DELETE FROM scim_members WHERE tenant = $1 AND group_id = $2",
+            id.to_owned(),
+        ),
+    ] {
+        tx.execute(&db.stmt(sql, vec![Param::from(tenant), Param::from(key)]))
+            .await
+            .map_err(|e| failure(&e))?;
+    }
+    Ok(())
+}
+
+/// The groups listing each of `user_ids`, as a User's readOnly `groups` (`value`, `display`
+/// from the group's `displayName`, `type: direct`), keyed by the user id.
+pub(crate) async fn groups_of(
+    db: &Db,
+    tenant: &str,
+    user_ids: &[String],
+) -> Result<BTreeMap<String, Vec<Value>>, ScimError> {
+    let name = match db.dialect() {
+        Dialect::Sqlite => "json_extract(r.resource, '$.displayName')",
+        Dialect::Postgres => "r.resource->>'displayName'",
+    };
+    let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for chunk in user_ids.chunks(CHUNK) {
+        let folds: Vec<String> = chunk.iter().map(|s| fold(s)).collect();
+        let mut params = vec![Param::from(tenant)];
+        params.extend(folds.iter().map(Param::from));
+        let sql = format!(
+            "SELECT m.member_fold, m.group_id, {name} FROM scim_members m \
+             JOIN scim_resources r ON r.tenant = m.tenant AND r.rtype = 'Group' AND r.id = m.group_id \
+             WHERE m.tenant = $1 AND m.member_fold IN ({}) ORDER BY m.group_id",
+            list(folds.len(), 2)
+        );
+        let rows = db
+            .rows(&db.stmt(&sql, params))
+            .await
+            .map_err(|e| failure(&e))?;
+        let mut users_by_fold: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
+        for (user, f) in chunk.iter().zip(&folds) {
+            users_by_fold.entry(f.as_str()).or_default().push(user);
+        }
+        for r in rows {
+            let member = r.text(0).unwrap_or_default();
+            let mut g = Map::new();
+            g.insert(
+                "value".to_owned(),
+                Value::String(r.text(1).unwrap_or_default()),
+            );
+            if let Some(d) = r.text(2) {
+                g.insert("display".to_owned(), Value::String(d));
+            }
+            g.insert("type".to_owned(), Value::String("direct".to_owned()));
+            for user in users_by_fold.get(member.as_str()).into_iter().flatten() {
+                out.entry((*user).clone())
+                    .or_default()
+                    .push(Value::Object(g.clone()));
+            }
+        }
+    }
+    Ok(out)
+}

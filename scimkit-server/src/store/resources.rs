@@ -1,0 +1,514 @@
+//! [`SqlStore`]: resources in the core's layout, on SQLite or PostgreSQL.
+
+use scimkit::sql::{
+    Dialect, IndexRow, ListRequest, MemberRow, index_rows, take_members, unique_keys,
+};
+use scimkit::{SchemaRegistry, ScimError};
+use serde_json::Value;
+
+use super::db::{Db, Param, Tx, failure, is_unique_violation, tuples};
+use super::{Listed, Modified, Store, TenantRecord, TokenRecord, Touch, members, schema, tenants};
+
+/// Index rows per multi-row `INSERT` (12 values each).
+const CHUNK: usize = 400;
+
+/// A [`Store`] on SQLite (embedded, the default) or PostgreSQL, in the layout of
+/// [`scimkit::sql`]. Cheap to clone: clones share the pool.
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use scimkit_server::{SqlStore, Store};
+///
+/// let store = SqlStore::open("sqlite::memory:").await?;
+/// assert!(store.tenants().await?.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    db: Db,
+}
+
+impl SqlStore {
+    /// Opens the database at `url` and brings its schema up to date: `postgres://…` for
+    /// PostgreSQL; `sqlite://PATH`, a bare path, or `sqlite::memory:` (one private database,
+    /// for tests) for SQLite. SQLite files are created if missing and run in WAL mode with
+    /// `synchronous = FULL`, so an acknowledged write survives a crash.
+    pub async fn open(url: &str) -> Result<Self, sqlx::Error> {
+        Self::open_with(url, 16).await
+    }
+
+    /// [`open`](Self::open) with at most `max_connections` in the pool.
+    pub async fn open_with(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
+        let db = Db::open(url, max_connections.max(1)).await?;
+        schema::migrate(&db).await?;
+        Ok(Self { db })
+    }
+
+    /// Whether this is PostgreSQL (else SQLite).
+    pub fn is_postgres(&self) -> bool {
+        self.db.dialect() == Dialect::Postgres
+    }
+
+    /// Waits for connections to close.
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+
+    fn json_param(&self, n: usize) -> String {
+        match self.db.dialect() {
+            Dialect::Sqlite => format!("${n}"),
+            Dialect::Postgres => format!("CAST(${n} AS JSONB)"),
+        }
+    }
+
+    /// Loads one stored document (without members), locked for update on PostgreSQL.
+    async fn load(
+        &self,
+        tx: &mut Tx,
+        tenant: &str,
+        rtype: &str,
+        id: &str,
+    ) -> Result<Option<(Value, i64)>, ScimError> {
+        let lock = match self.db.dialect() {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR UPDATE",
+        };
+        let sql = format!(
+            "SELECT resource, version FROM scim_resources \
+             WHERE tenant = $1 AND rtype = $2 AND id = $3{lock}"
+        );
+        let rows = tx
+            .rows(
+                &self
+                    .db
+                    .stmt(&sql, vec![tenant.into(), rtype.into(), id.into()]),
+            )
+            .await
+            .map_err(|e| failure(&e))?;
+        match rows.first() {
+            Some(r) => Ok(Some((r.json(0)?, r.int(1)))),
+            None => Ok(None),
+        }
+    }
+
+    /// Writes what filters and uniqueness read beside a document: its index rows and claims
+    /// (the old ones deleted first when `replace`).
+    async fn write_keys(
+        &self,
+        tx: &mut Tx,
+        (tenant, rtype, id): (&str, &str, &str),
+        doc: &Value,
+        schemas: &SchemaRegistry,
+        replace: bool,
+    ) -> Result<(), ScimError> {
+        let db = &self.db;
+        let key = || -> Vec<Param> { vec![tenant.into(), rtype.into(), id.into()] };
+        if replace {
+            for sql in [
+                "DELETE FROM scim_index WHERE tenant = $1 AND rtype = $2 AND id = $3",
+                "DELETE FROM scim_unique WHERE tenant = $1 AND rtype = $2 AND id = $3",
+            ] {
+                tx.execute(&db.stmt(sql, key()))
+                    .await
+                    .map_err(|e| failure(&e))?;
+            }
+        }
+        let rows = index_rows(doc);
+        for chunk in rows.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO scim_index (tenant, rtype, id, path, elem, kind, fold, exact, num, \
+                 num_int, instant, bool_value) VALUES {}",
+                tuples(chunk.len(), 12, 1)
+            );
+            let mut params = Vec::with_capacity(chunk.len() * 12);
+            for r in chunk {
+                push_index_row(&mut params, tenant, rtype, id, r);
+            }
+            tx.execute(&db.stmt(&sql, params))
+                .await
+                .map_err(|e| failure(&e))?;
+        }
+        let claims = unique_keys(schemas, rtype, doc);
+        if !claims.is_empty() {
+            let sql = format!(
+                "INSERT INTO scim_unique (tenant, scope, attr, key, rtype, id) VALUES {}",
+                tuples(claims.len(), 6, 1)
+            );
+            let mut params = Vec::with_capacity(claims.len() * 6);
+            for c in &claims {
+                params.extend([
+                    Param::from(tenant),
+                    Param::from(&c.scope),
+                    Param::from(&c.attr),
+                    Param::from(&c.key),
+                    Param::from(rtype),
+                    Param::from(id),
+                ]);
+            }
+            tx.execute(&db.stmt(&sql, params)).await.map_err(|e| {
+                if is_unique_violation(&e) {
+                    let attr = claims.first().map_or("", |c| c.attr.as_str());
+                    let attr = attr.rsplit('|').next().unwrap_or(attr);
+                    ScimError::uniqueness(format!(
+                        "another resource already holds this value of a unique attribute \
+                         (`{attr}`{})",
+                        if claims.len() > 1 { " or another" } else { "" }
+                    ))
+                } else {
+                    failure(&e)
+                }
+            })?;
+        }
+        Ok(())
+    }
+
+    async fn write_secret(
+        &self,
+        tx: &mut Tx,
+        tenant: &str,
+        rtype: &str,
+        id: &str,
+        hash: Option<String>,
+    ) -> Result<(), ScimError> {
+        let Some(hash) = hash else {
+            return Ok(());
+        };
+        let db = &self.db;
+        tx.execute(&db.stmt(
+            "DELETE FROM scimkit_secrets WHERE tenant = $1 AND rtype = $2 AND id = $3",
+            vec![tenant.into(), rtype.into(), id.into()],
+        ))
+        .await
+        .map_err(|e| failure(&e))?;
+        tx.execute(&db.stmt(
+            "INSERT INTO scimkit_secrets (tenant, rtype, id, password_hash) VALUES ($1, $2, $3, $4)",
+            vec![tenant.into(), rtype.into(), id.into(), hash.into()],
+        ))
+        .await
+        .map_err(|e| failure(&e))?;
+        Ok(())
+    }
+
+    /// Fills `members` (Groups) or `groups` (Users) of a page of stored documents.
+    async fn fill(
+        &self,
+        tenant: &str,
+        docs: &mut [Value],
+        rtype: &str,
+        members: bool,
+    ) -> Result<(), ScimError> {
+        let ids: Vec<String> = docs
+            .iter()
+            .filter_map(|d| d.get("id").and_then(Value::as_str).map(str::to_owned))
+            .collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        if rtype == "Group" && members {
+            let mut by_group = members::load_many(&self.db, tenant, &ids).await?;
+            for d in docs.iter_mut() {
+                let rows = d
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .and_then(|id| by_group.remove(id))
+                    .unwrap_or_default();
+                if let (Value::Object(o), false) = (&mut *d, rows.is_empty()) {
+                    o.insert("members".to_owned(), members::to_json(&rows));
+                }
+            }
+        } else if rtype == "User" {
+            let mut by_user = members::groups_of(&self.db, tenant, &ids).await?;
+            for d in docs.iter_mut() {
+                let groups = d
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .and_then(|id| by_user.remove(id));
+                if let (Value::Object(o), Some(g)) = (&mut *d, groups) {
+                    o.insert("groups".to_owned(), Value::Array(g));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn push_index_row(params: &mut Vec<Param>, tenant: &str, rtype: &str, id: &str, r: &IndexRow) {
+    params.extend([
+        Param::from(tenant),
+        Param::from(rtype),
+        Param::from(id),
+        Param::from(&r.path),
+        Param::from(r.elem),
+        Param::from(i64::from(r.kind)),
+        Param::from(r.fold.clone()),
+        Param::from(r.exact.clone()),
+        Param::Real(r.num),
+        Param::from(r.num_int.clone()),
+        Param::from(r.instant.clone()),
+        Param::Bool(r.bool_value),
+    ]);
+}
+
+/// A stored document: a Group without `members`, a User without `groups`.
+fn split(rtype: &str, resource: &Value) -> (Value, Vec<MemberRow>) {
+    let mut doc = resource.clone();
+    let rows = if rtype == "Group" {
+        take_members(&mut doc)
+    } else {
+        Vec::new()
+    };
+    if let (Value::Object(o), "User") = (&mut doc, rtype) {
+        o.retain(|k, _| !k.eq_ignore_ascii_case("groups"));
+    }
+    (doc, rows)
+}
+
+fn not_found(rtype: &str, id: &str) -> ScimError {
+    let id: String = id.chars().take(64).collect();
+    ScimError::not_found(format!("{rtype} {id} not found"))
+}
+
+impl Store for SqlStore {
+    async fn get(&self, tenant: &str, rtype: &str, id: &str) -> Result<Option<Value>, ScimError> {
+        let rows = self
+            .db
+            .rows(&self.db.stmt(
+                "SELECT resource FROM scim_resources WHERE tenant = $1 AND rtype = $2 AND id = $3",
+                vec![tenant.into(), rtype.into(), id.into()],
+            ))
+            .await
+            .map_err(|e| failure(&e))?;
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        let mut docs = [row.json(0)?];
+        self.fill(tenant, &mut docs, rtype, true).await?;
+        let [doc] = docs;
+        Ok(Some(doc))
+    }
+
+    async fn list(
+        &self,
+        request: &ListRequest<'_>,
+        schemas: &SchemaRegistry,
+        members: bool,
+    ) -> Result<Listed, ScimError> {
+        let sql = request.to_sql(schemas, self.db.dialect())?;
+        let total = self
+            .db
+            .rows(&super::db::Stmt::translated(sql.count))
+            .await
+            .map_err(|e| failure(&e))?
+            .first()
+            .map_or(0, |r| r.int(0));
+        let want_page = request.page.count() != Some(0);
+        let mut docs = Vec::new();
+        if want_page && total > 0 {
+            for r in self
+                .db
+                .rows(&super::db::Stmt::translated(sql.select))
+                .await
+                .map_err(|e| failure(&e))?
+            {
+                docs.push(r.json(1)?);
+            }
+        }
+        self.fill(request.tenant, &mut docs, request.resource_type, members)
+            .await?;
+        Ok(Listed {
+            total: u64::try_from(total).unwrap_or_default(),
+            resources: docs,
+        })
+    }
+
+    async fn insert(
+        &self,
+        tenant: &str,
+        rtype: &str,
+        resource: &Value,
+        schemas: &SchemaRegistry,
+        password_hash: Option<String>,
+    ) -> Result<(), ScimError> {
+        let id = resource
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| ScimError::with_status(500, "a resource to store has no id"))?;
+        let (doc, rows) = split(rtype, resource);
+        let mut tx = self.db.begin().await.map_err(|e| failure(&e))?;
+        let sql = format!(
+            "INSERT INTO scim_resources (tenant, rtype, id, version, resource) VALUES ($1, $2, $3, 1, {})",
+            self.json_param(4)
+        );
+        tx.execute(&self.db.stmt(
+            &sql,
+            vec![
+                tenant.into(),
+                rtype.into(),
+                id.into(),
+                doc.to_string().into(),
+            ],
+        ))
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                ScimError::uniqueness("a resource with this id already exists")
+            } else {
+                failure(&e)
+            }
+        })?;
+        self.write_keys(&mut tx, (tenant, rtype, id), &doc, schemas, false)
+            .await?;
+        if !rows.is_empty() {
+            let ids: Vec<String> = rows.iter().map(|r| r.member_id.clone()).collect();
+            members::check_exist(&self.db, &mut tx, tenant, &ids).await?;
+            let refs: Vec<&MemberRow> = rows.iter().collect();
+            members::insert(&self.db, &mut tx, tenant, &refs).await?;
+        }
+        self.write_secret(&mut tx, tenant, rtype, id, password_hash)
+            .await?;
+        tx.commit().await.map_err(|e| failure(&e))
+    }
+
+    async fn modify<T, F>(
+        &self,
+        tenant: &str,
+        rtype: &str,
+        id: &str,
+        touch: Touch,
+        schemas: &SchemaRegistry,
+        change: F,
+    ) -> Result<(Value, T), ScimError>
+    where
+        T: Send,
+        F: FnOnce(&mut Value) -> Result<Modified<T>, ScimError> + Send,
+    {
+        let db = &self.db;
+        let mut tx = db.begin().await.map_err(|e| failure(&e))?;
+        let (mut doc, version) = self
+            .load(&mut tx, tenant, rtype, id)
+            .await?
+            .ok_or_else(|| not_found(rtype, id))?;
+        let before = if rtype == "Group" {
+            members::load(db, &mut tx, tenant, id, &touch).await?
+        } else {
+            Vec::new()
+        };
+        if let (Value::Object(o), false) = (&mut doc, before.is_empty()) {
+            o.insert("members".to_owned(), members::to_json(&before));
+        }
+        let outcome = change(&mut doc)?;
+        let (stored, after) = split(rtype, &doc);
+        if outcome.changed {
+            let added = members::write_difference(db, &mut tx, tenant, id, &before, &after).await?;
+            members::check_exist(db, &mut tx, tenant, &added).await?;
+            let sql = format!(
+                "UPDATE scim_resources SET resource = {}, version = version + 1 \
+                 WHERE tenant = $1 AND rtype = $2 AND id = $3 AND version = $4",
+                self.json_param(5)
+            );
+            let n = tx
+                .execute(&db.stmt(
+                    &sql,
+                    vec![
+                        tenant.into(),
+                        rtype.into(),
+                        id.into(),
+                        version.into(),
+                        stored.to_string().into(),
+                    ],
+                ))
+                .await
+                .map_err(|e| failure(&e))?;
+            if n != 1 {
+                // Only reachable if the row changed under the lock: refuse rather than lose it.
+                return Err(ScimError::with_status(
+                    412,
+                    "the resource changed while this request ran; retry it",
+                ));
+            }
+            self.write_keys(&mut tx, (tenant, rtype, id), &stored, schemas, true)
+                .await?;
+            self.write_secret(&mut tx, tenant, rtype, id, outcome.password_hash)
+                .await?;
+            tx.commit().await.map_err(|e| failure(&e))?;
+        }
+        // The answer carries every member, as the resource now stands.
+        let mut answer = stored;
+        if rtype == "Group" {
+            let all = match touch {
+                Touch::All => after,
+                Touch::Values(_) => {
+                    let mut docs = [answer];
+                    self.fill(tenant, &mut docs, rtype, true).await?;
+                    let [d] = docs;
+                    return Ok((d, outcome.value));
+                }
+            };
+            if let (Value::Object(o), false) = (&mut answer, all.is_empty()) {
+                o.insert("members".to_owned(), members::to_json(&all));
+            }
+        } else {
+            let mut docs = [answer];
+            self.fill(tenant, &mut docs, rtype, true).await?;
+            let [d] = docs;
+            answer = d;
+        }
+        Ok((answer, outcome.value))
+    }
+
+    async fn remove<F>(
+        &self,
+        tenant: &str,
+        rtype: &str,
+        id: &str,
+        check: F,
+    ) -> Result<(), ScimError>
+    where
+        F: FnOnce(&Value) -> Result<(), ScimError> + Send,
+    {
+        let db = &self.db;
+        let mut tx = db.begin().await.map_err(|e| failure(&e))?;
+        let (doc, _) = self
+            .load(&mut tx, tenant, rtype, id)
+            .await?
+            .ok_or_else(|| not_found(rtype, id))?;
+        check(&doc)?;
+        for sql in [
+            "DELETE FROM scim_resources WHERE tenant = $1 AND rtype = $2 AND id = $3",
+            "DELETE FROM scim_index WHERE tenant = $1 AND rtype = $2 AND id = $3",
+            "DELETE FROM scim_unique WHERE tenant = $1 AND rtype = $2 AND id = $3",
+            "DELETE FROM scimkit_secrets WHERE tenant = $1 AND rtype = $2 AND id = $3",
+        ] {
+            tx.execute(&db.stmt(sql, vec![tenant.into(), rtype.into(), id.into()]))
+                .await
+                .map_err(|e| failure(&e))?;
+        }
+        members::forget(db, &mut tx, tenant, id).await?;
+        tx.commit().await.map_err(|e| failure(&e))
+    }
+
+    async fn tenants(&self) -> Result<Vec<TenantRecord>, ScimError> {
+        tenants::all(&self.db).await
+    }
+
+    async fn create_tenant(&self, tenant: &TenantRecord) -> Result<(), ScimError> {
+        tenants::create(&self.db, tenant).await
+    }
+
+    async fn add_token(&self, token: &TokenRecord) -> Result<(), ScimError> {
+        tenants::add_token(&self.db, token).await
+    }
+
+    async fn token(&self, id: &str) -> Result<Option<TokenRecord>, ScimError> {
+        tenants::token(&self.db, id).await
+    }
+
+    async fn tokens(&self, tenant: &str) -> Result<Vec<TokenRecord>, ScimError> {
+        tenants::tokens(&self.db, tenant).await
+    }
+
+    async fn revoke_token(&self, id: &str) -> Result<bool, ScimError> {
+        tenants::revoke(&self.db, id).await
+    }
+}
