@@ -67,7 +67,7 @@
 //! - **SAML session tags** — [`saml`] (feature `saml`, on by default).
 //! - **Service providers** — [`provider`]: the request handling of a SCIM server (discovery
 //!   documents, create, PUT, PATCH, list, `meta` and ETags, uniqueness) for a web framework to
-//!   wrap ([`Provider`]); `examples/server` serves it with axum.
+//!   wrap ([`Provider`]); the `scimkit-server` crate serves it over a database with axum.
 //!
 //! ## Errors
 //!
