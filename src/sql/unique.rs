@@ -18,6 +18,8 @@ pub struct UniqueKey {
     /// The attribute, lowercase, an extension's after its URN and a `|`
     /// (`username`, `urn:…:enterprise:2.0:user|employeenumber`).
     pub attr: String,
+    /// The attribute's name as its schema spells it (`userName`), for messages.
+    pub name: String,
     /// The value as `eq` compares it: `s:` and the folded text (`caseExact: false`) or the
     /// text (`caseExact: true`), `n:` and the exact integer or the double, `b:` and the
     /// boolean.
@@ -76,12 +78,18 @@ pub fn unique_keys(
                     Value::Bool(b) => format!("b:{b}"),
                     _ => continue,
                 };
-                let name = attr.name().to_lowercase();
+                let name = attr.name().to_owned();
+                let lower = name.to_lowercase();
                 let attr = match urn {
-                    Some(u) => format!("{}|{name}", u.to_lowercase()),
-                    None => name,
+                    Some(u) => format!("{}|{lower}", u.to_lowercase()),
+                    None => lower,
                 };
-                out.push(UniqueKey { scope, attr, key });
+                out.push(UniqueKey {
+                    scope,
+                    attr,
+                    name,
+                    key,
+                });
             }
         };
     if let Some(schema) = schemas.schema(core) {

@@ -130,6 +130,26 @@ impl SqlStore {
                 .map_err(|e| failure(&e))?;
         }
         let claims = unique_keys(schemas, rtype, doc);
+        // Looked up first to name the attribute in the 409; the primary key still decides
+        // between concurrent writers.
+        for c in &claims {
+            let held = tx
+                .rows(&db.stmt(
+                    "SELECT id FROM scim_unique WHERE tenant = $1 AND scope = $2 AND attr = $3 \
+                     AND key = $4",
+                    vec![
+                        tenant.into(),
+                        (&c.scope).into(),
+                        (&c.attr).into(),
+                        (&c.key).into(),
+                    ],
+                ))
+                .await
+                .map_err(|e| failure(&e))?;
+            if !held.is_empty() {
+                return Err(taken(&c.name));
+            }
+        }
         if !claims.is_empty() {
             let sql = format!(
                 "INSERT INTO scim_unique (tenant, scope, attr, key, rtype, id) VALUES {}",
@@ -148,13 +168,9 @@ impl SqlStore {
             }
             tx.execute(&db.stmt(&sql, params)).await.map_err(|e| {
                 if is_unique_violation(&e) {
-                    let attr = claims.first().map_or("", |c| c.attr.as_str());
-                    let attr = attr.rsplit('|').next().unwrap_or(attr);
-                    ScimError::uniqueness(format!(
-                        "another resource already holds this value of a unique attribute \
-                         (`{attr}`{})",
-                        if claims.len() > 1 { " or another" } else { "" }
-                    ))
+                    // A concurrent writer claimed it between the lookup and the insert.
+                    let names: Vec<&str> = claims.iter().map(|c| c.name.as_str()).collect();
+                    taken(&names.join("` or `"))
                 } else {
                     failure(&e)
                 }
@@ -262,6 +278,10 @@ fn split(rtype: &str, resource: &Value) -> (Value, Vec<MemberRow>) {
         o.retain(|k, _| !k.eq_ignore_ascii_case("groups"));
     }
     (doc, rows)
+}
+
+fn taken(name: &str) -> ScimError {
+    ScimError::uniqueness(format!("another resource already has this `{name}`"))
 }
 
 fn not_found(rtype: &str, id: &str) -> ScimError {
