@@ -376,6 +376,7 @@ pub(super) async fn replace<S: Store>(
                 &id,
                 Touch::All,
                 p.schemas(),
+                shows_members(p, &request),
                 |current| {
                     check_if_match(expected.as_deref(), current)?;
                     let new = p.replace_written(&rtype, current, &body, chrono::Utc::now(), [])?;
@@ -416,20 +417,30 @@ pub(super) async fn patch<S: Store>(
         } else {
             Touch::All
         };
+        let answer = p.patch_answer(&rtype);
+        let members = !matches!(answer, PatchAnswer::NoContent) && shows_members(p, &request);
         let (stored, ()) = s
             .store()
-            .modify(&t.record.id, &rtype, &id, touch, p.schemas(), |current| {
-                check_if_match(expected.as_deref(), current)?;
-                let written = p.patch_written(&rtype, current, &op, chrono::Utc::now(), [])?;
-                let password_hash = pre.settle(&t, written.password)?;
-                Ok(Modified {
-                    changed: written.value.changed,
-                    password_hash,
-                    value: (),
-                })
-            })
+            .modify(
+                &t.record.id,
+                &rtype,
+                &id,
+                touch,
+                p.schemas(),
+                members,
+                |current| {
+                    check_if_match(expected.as_deref(), current)?;
+                    let written = p.patch_written(&rtype, current, &op, chrono::Utc::now(), [])?;
+                    let password_hash = pre.settle(&t, written.password)?;
+                    Ok(Modified {
+                        changed: written.value.changed,
+                        password_hash,
+                        value: (),
+                    })
+                },
+            )
             .await?;
-        match p.patch_answer(&rtype) {
+        match answer {
             PatchAnswer::NoContent => Ok(Reply::no_content(version(&stored).map(str::to_owned))),
             _ => p
                 .respond(&rtype, &with_refs(p, &rtype, stored), &request)

@@ -217,9 +217,9 @@ pub(crate) enum Db {
     Postgres(PgPool),
 }
 
-/// A transaction, holding SQLite's writer turn while it lives.
+/// A transaction, holding SQLite's writer turn while it lives (a reading one holds none).
 pub(crate) enum Tx {
-    Sqlite(Transaction<'static, Sqlite>, OwnedMutexGuard<()>),
+    Sqlite(Transaction<'static, Sqlite>, Option<OwnedMutexGuard<()>>),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -261,7 +261,9 @@ impl Db {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
-            .max_connections(if memory { 4 } else { max_connections })
+            // One connection for a shared-cache memory database: its table locks answer
+            // SQLITE_LOCKED, which no busy timeout waits out, to a reader beside a writer.
+            .max_connections(if memory { 1 } else { max_connections })
             // An idle shared-cache memory database vanishes with its last connection.
             .min_connections(u32::from(memory))
             .idle_timeout(if memory {
@@ -298,9 +300,25 @@ impl Db {
         match self {
             Self::Sqlite { pool, writer } => {
                 let turn = writer.clone().lock_owned().await;
-                Ok(Tx::Sqlite(pool.begin().await?, turn))
+                Ok(Tx::Sqlite(pool.begin().await?, Some(turn)))
             }
             Self::Postgres(pool) => Ok(Tx::Postgres(pool.begin().await?)),
+        }
+    }
+
+    /// A read-only transaction: one snapshot for every statement of a request (the count
+    /// and the page of a list agree), never waiting for writers.
+    pub(crate) async fn begin_read(&self) -> Result<Tx, sqlx::Error> {
+        match self {
+            // Deferred and only reading: in WAL it reads a snapshot and never upgrades.
+            Self::Sqlite { pool, .. } => Ok(Tx::Sqlite(pool.begin().await?, None)),
+            Self::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(Tx::Postgres(tx))
+            }
         }
     }
 

@@ -62,6 +62,7 @@ pub(crate) async fn load(
 /// The members of each of `group_ids` (for a page of groups), in id order.
 pub(crate) async fn load_many(
     db: &Db,
+    tx: &mut Tx,
     tenant: &str,
     group_ids: &[String],
 ) -> Result<BTreeMap<String, Vec<MemberRow>>, ScimError> {
@@ -74,7 +75,7 @@ pub(crate) async fn load_many(
              WHERE tenant = $1 AND group_id IN ({}) ORDER BY group_id, member_id",
             list(chunk.len(), 2)
         );
-        for r in db
+        for r in tx
             .rows(&db.stmt(&sql, params))
             .await
             .map_err(|e| failure(&e))?
@@ -243,6 +244,7 @@ pub(crate) async fn forget(db: &Db, tx: &mut Tx, tenant: &str, id: &str) -> Resu
 /// from the group's `displayName`, `type: direct`), keyed by the user id.
 pub(crate) async fn groups_of(
     db: &Db,
+    tx: &mut Tx,
     tenant: &str,
     user_ids: &[String],
 ) -> Result<BTreeMap<String, Vec<Value>>, ScimError> {
@@ -261,7 +263,7 @@ pub(crate) async fn groups_of(
              WHERE m.tenant = $1 AND m.member_fold IN ({}) ORDER BY m.group_id",
             list(folds.len(), 2)
         );
-        let rows = db
+        let rows = tx
             .rows(&db.stmt(&sql, params))
             .await
             .map_err(|e| failure(&e))?;

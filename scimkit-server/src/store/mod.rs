@@ -122,7 +122,10 @@ pub trait Store: Send + Sync + 'static {
     /// Reads the resource (with the members `touch` names), lets `change` modify it, and
     /// writes the result, member rows by difference, in one transaction that no other writer
     /// of the resource interleaves with (so concurrent PATCHes lose no update). `404` if it
-    /// does not exist; `change`'s error aborts the transaction.
+    /// does not exist; `change`'s error aborts the transaction. The resource comes back as
+    /// written, a Group with every member when `members` (else without them: a PATCH answered
+    /// `204`, or projected without `members`, costs the change, not the group).
+    #[allow(clippy::too_many_arguments)] // one transaction's inputs; a struct would only rename them
     fn modify<T, F>(
         &self,
         tenant: &str,
@@ -130,6 +133,7 @@ pub trait Store: Send + Sync + 'static {
         id: &str,
         touch: Touch,
         schemas: &SchemaRegistry,
+        members: bool,
         change: F,
     ) -> impl Future<Output = Result<(Value, T), ScimError>> + Send
     where

@@ -209,6 +209,7 @@ impl SqlStore {
     /// Fills `members` (Groups) or `groups` (Users) of a page of stored documents.
     async fn fill(
         &self,
+        tx: &mut Tx,
         tenant: &str,
         docs: &mut [Value],
         rtype: &str,
@@ -222,7 +223,7 @@ impl SqlStore {
             return Ok(());
         }
         if rtype == "Group" && members {
-            let mut by_group = members::load_many(&self.db, tenant, &ids).await?;
+            let mut by_group = members::load_many(&self.db, tx, tenant, &ids).await?;
             for d in docs.iter_mut() {
                 let rows = d
                     .get("id")
@@ -234,7 +235,7 @@ impl SqlStore {
                 }
             }
         } else if rtype == "User" {
-            let mut by_user = members::groups_of(&self.db, tenant, &ids).await?;
+            let mut by_user = members::groups_of(&self.db, tx, tenant, &ids).await?;
             for d in docs.iter_mut() {
                 let groups = d
                     .get("id")
@@ -291,8 +292,8 @@ fn not_found(rtype: &str, id: &str) -> ScimError {
 
 impl Store for SqlStore {
     async fn get(&self, tenant: &str, rtype: &str, id: &str) -> Result<Option<Value>, ScimError> {
-        let rows = self
-            .db
+        let mut tx = self.db.begin_read().await.map_err(|e| failure(&e))?;
+        let rows = tx
             .rows(&self.db.stmt(
                 "SELECT resource FROM scim_resources WHERE tenant = $1 AND rtype = $2 AND id = $3",
                 vec![tenant.into(), rtype.into(), id.into()],
@@ -303,7 +304,7 @@ impl Store for SqlStore {
             return Ok(None);
         };
         let mut docs = [row.json(0)?];
-        self.fill(tenant, &mut docs, rtype, true).await?;
+        self.fill(&mut tx, tenant, &mut docs, rtype, true).await?;
         let [doc] = docs;
         Ok(Some(doc))
     }
@@ -315,8 +316,9 @@ impl Store for SqlStore {
         members: bool,
     ) -> Result<Listed, ScimError> {
         let sql = request.to_sql(schemas, self.db.dialect())?;
-        let total = self
-            .db
+        // One snapshot: totalResults and the page agree under concurrent writers.
+        let mut tx = self.db.begin_read().await.map_err(|e| failure(&e))?;
+        let total = tx
             .rows(&super::db::Stmt::translated(sql.count))
             .await
             .map_err(|e| failure(&e))?
@@ -325,8 +327,7 @@ impl Store for SqlStore {
         let want_page = request.page.count() != Some(0);
         let mut docs = Vec::new();
         if want_page && total > 0 {
-            for r in self
-                .db
+            for r in tx
                 .rows(&super::db::Stmt::translated(sql.select))
                 .await
                 .map_err(|e| failure(&e))?
@@ -334,8 +335,14 @@ impl Store for SqlStore {
                 docs.push(r.json(1)?);
             }
         }
-        self.fill(request.tenant, &mut docs, request.resource_type, members)
-            .await?;
+        self.fill(
+            &mut tx,
+            request.tenant,
+            &mut docs,
+            request.resource_type,
+            members,
+        )
+        .await?;
         Ok(Listed {
             total: u64::try_from(total).unwrap_or_default(),
             resources: docs,
@@ -397,6 +404,7 @@ impl Store for SqlStore {
         id: &str,
         touch: Touch,
         schemas: &SchemaRegistry,
+        members: bool,
         change: F,
     ) -> Result<(Value, T), ScimError>
     where
@@ -451,28 +459,27 @@ impl Store for SqlStore {
                 .await?;
             self.write_secret(&mut tx, tenant, rtype, id, outcome.password_hash)
                 .await?;
-            tx.commit().await.map_err(|e| failure(&e))?;
         }
-        // The answer carries every member, as the resource now stands.
+        // The answer is the resource as this transaction leaves it. A Group's members are
+        // read again only when the answer shows them and the change read just some.
         let mut answer = stored;
-        if rtype == "Group" {
-            let all = match touch {
-                Touch::All => after,
-                Touch::Values(_) => {
-                    let mut docs = [answer];
-                    self.fill(tenant, &mut docs, rtype, true).await?;
-                    let [d] = docs;
-                    return Ok((d, outcome.value));
+        match (rtype, &touch) {
+            ("Group", Touch::All) => {
+                if let (Value::Object(o), false) = (&mut answer, after.is_empty() || !members) {
+                    o.insert("members".to_owned(), members::to_json(&after));
                 }
-            };
-            if let (Value::Object(o), false) = (&mut answer, all.is_empty()) {
-                o.insert("members".to_owned(), members::to_json(&all));
             }
-        } else {
-            let mut docs = [answer];
-            self.fill(tenant, &mut docs, rtype, true).await?;
-            let [d] = docs;
-            answer = d;
+            ("Group", Touch::Values(_)) if !members => {}
+            _ => {
+                let mut docs = [answer];
+                self.fill(&mut tx, tenant, &mut docs, rtype, members)
+                    .await?;
+                let [d] = docs;
+                answer = d;
+            }
+        }
+        if outcome.changed {
+            tx.commit().await.map_err(|e| failure(&e))?;
         }
         Ok((answer, outcome.value))
     }
