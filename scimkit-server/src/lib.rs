@@ -41,11 +41,14 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod cursor;
 mod http;
 mod password;
+mod serve;
 mod store;
 mod tenant;
 
 pub use http::{Failure, Limits, Reply, Service, router};
+pub use serve::{ServeOptions, serve};
 pub use store::{Listed, Modified, SqlStore, Store, TenantRecord, TokenRecord, Touch};
 pub use tenant::{Tenant, Tenants, base_url, hash_token, issue_token, valid_tenant_id};
