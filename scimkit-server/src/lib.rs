@@ -5,7 +5,9 @@
 //!
 //! ```no_run
 //! use std::sync::Arc;
-//! use scimkit_server::{Service, SqlStore, Store, TenantRecord, issue_token, router};
+//! use scimkit_server::{
+//!     ServeOptions, Service, SqlStore, Store, TenantRecord, issue_token, router, serve,
+//! };
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let store = SqlStore::open("scim.db").await?;
@@ -19,8 +21,10 @@
 //!
 //! let service = Arc::new(Service::new(store, "http://127.0.0.1:8080"));
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//! // Users at http://127.0.0.1:8080/acme/scim/v2/Users
-//! axum::serve(listener, router(service)).await?;
+//! // Users at http://127.0.0.1:8080/acme/scim/v2/Users. `serve` closes connections that do
+//! // not send their headers in time (`axum::serve` works too, without that timeout).
+//! let stop = async { let _ = tokio::signal::ctrl_c().await; };
+//! serve(listener, router(service), stop, ServeOptions::default()).await?;
 //! # Ok(()) }
 //! ```
 //!
@@ -45,11 +49,14 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+mod cursor;
 mod http;
 mod password;
+mod serve;
 mod store;
 mod tenant;
 
 pub use http::{Failure, Limits, Reply, Service, router};
+pub use serve::{ServeOptions, serve};
 pub use store::{Listed, Modified, SqlStore, Store, TenantRecord, TokenRecord, Touch};
 pub use tenant::{Tenant, Tenants, base_url, hash_token, issue_token, valid_tenant_id};

@@ -13,7 +13,8 @@ use std::time::Duration;
 use axum::http::HeaderName;
 use clap::{Args, Parser, Subcommand};
 use scimkit_server::{
-    Limits, Service, SqlStore, Store, TenantRecord, base_url, issue_token, router, valid_tenant_id,
+    Limits, ServeOptions, Service, SqlStore, Store, TenantRecord, base_url, issue_token, router,
+    serve as serve_app, valid_tenant_id,
 };
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -71,6 +72,17 @@ struct Serve {
     /// Requests handled at once.
     #[arg(long, env = "SCIMKIT_MAX_CONCURRENT", default_value_t = 256)]
     max_concurrent: usize,
+    /// Seconds a client may take to send a request's line and headers; past it the
+    /// connection is closed (the body is covered by --request-timeout).
+    #[arg(long, env = "SCIMKIT_HEADER_TIMEOUT", default_value_t = 10)]
+    header_timeout: u64,
+    /// Seconds an RFC 9865 cursor stays valid between pages (`cursorTimeout`).
+    #[arg(long, env = "SCIMKIT_CURSOR_TIMEOUT", default_value_t = 600)]
+    cursor_timeout: u64,
+    /// The secret cursors are signed with (servers behind one load balancer share it);
+    /// default a random one per process, so cursors do not survive a restart.
+    #[arg(long, env = "SCIMKIT_CURSOR_SECRET", hide_env_values = true)]
+    cursor_secret: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -266,7 +278,13 @@ async fn serve(o: Serve) -> Result<(), Failed> {
         request_timeout: Duration::from_secs(o.request_timeout.max(1)),
         max_concurrent: o.max_concurrent.max(1),
     };
-    let service = Arc::new(Service::new(store.clone(), public_url).with_limits(limits));
+    let mut service = Service::new(store.clone(), public_url)
+        .with_limits(limits)
+        .with_cursor_timeout(Duration::from_secs(o.cursor_timeout.max(1)));
+    if let Some(secret) = &o.cursor_secret {
+        service = service.with_cursor_secret(secret.as_bytes());
+    }
+    let service = Arc::new(service);
     let request_id = HeaderName::from_static("x-request-id");
     // The span names the request by id, method and path: never its query (filters hold
     // people's names), headers (the token) or body.
@@ -284,8 +302,9 @@ async fn serve(o: Serve) -> Result<(), Failed> {
         .layer(trace)
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
     tracing::info!(%addr, "serving");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(stop_signal())
+    let options =
+        ServeOptions::default().with_header_timeout(Duration::from_secs(o.header_timeout.max(1)));
+    serve_app(listener, app, stop_signal(), options)
         .await
         .map_err(runtime)?;
     store.close().await;

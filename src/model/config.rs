@@ -66,6 +66,10 @@ pub struct ServiceProviderConfig {
     /// The authentication schemes accepted.
     #[serde(default)]
     pub authentication_schemes: Vec<AuthenticationScheme>,
+    /// RFC 9865 §4: the paging methods offered and their limits; absent says nothing (a
+    /// client must not read its absence as "no limits").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<PaginationConfig>,
     /// Resource metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Meta>,
@@ -87,6 +91,7 @@ impl Default for ServiceProviderConfig {
             sort: Supported::default(),
             etag: Supported::default(),
             authentication_schemes: Vec::new(),
+            pagination: None,
             meta: None,
             extra: Map::new(),
         }
@@ -133,6 +138,69 @@ pub struct FilterConfig {
     /// The most resources a response returns.
     #[serde(default)]
     pub max_results: u64,
+}
+
+/// The `pagination` block (RFC 9865 §4): which paging methods a service offers, the one it
+/// uses when a request names none, and its page and cursor limits.
+///
+/// ```
+/// use scimkit::model::PaginationConfig;
+///
+/// let p = PaginationConfig::new(true, true).with_page_sizes(100, 1000).with_cursor_timeout(600);
+/// assert_eq!(serde_json::to_value(&p)?, serde_json::json!({
+///     "cursor": true, "index": true, "defaultPaginationMethod": "index",
+///     "defaultPageSize": 100, "maxPageSize": 1000, "cursorTimeout": 600,
+/// }));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PaginationConfig {
+    /// Whether cursor paging (`cursor`, `nextCursor`) is offered.
+    pub cursor: bool,
+    /// Whether index paging (`startIndex`) is offered.
+    pub index: bool,
+    /// `"index"` or `"cursor"`: the method used when a request names neither.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_pagination_method: Option<String>,
+    /// The page size when a request gives no `count`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_page_size: Option<u64>,
+    /// The largest page, whatever `count` says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_page_size: Option<u64>,
+    /// Seconds a cursor is guaranteed to stay valid between page requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor_timeout: Option<u64>,
+}
+
+impl PaginationConfig {
+    /// A block offering these methods; the default method is `index` when index paging is
+    /// offered, else `cursor`.
+    pub fn new(cursor: bool, index: bool) -> Self {
+        Self {
+            cursor,
+            index,
+            default_pagination_method: Some(if index { "index" } else { "cursor" }.to_owned()),
+            ..Self::default()
+        }
+    }
+
+    /// Sets `defaultPageSize` and `maxPageSize`.
+    #[must_use]
+    pub fn with_page_sizes(mut self, default: u64, max: u64) -> Self {
+        self.default_page_size = Some(default);
+        self.max_page_size = Some(max);
+        self
+    }
+
+    /// Sets `cursorTimeout`, in seconds.
+    #[must_use]
+    pub fn with_cursor_timeout(mut self, seconds: u64) -> Self {
+        self.cursor_timeout = Some(seconds);
+        self
+    }
 }
 
 /// An authentication scheme a service provider accepts (RFC 7643 §5).

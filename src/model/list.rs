@@ -59,6 +59,12 @@ pub struct ListResponse<T = Value> {
         default = "Vec::new"
     )]
     pub resources: Vec<T>,
+    /// RFC 9865: the cursor of the next page, present on every cursor-paged page but the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// RFC 9865: the cursor of the previous page, if the service offers one (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_cursor: Option<String>,
 }
 
 impl<T> ListResponse<T> {
@@ -78,6 +84,8 @@ impl<T> ListResponse<T> {
             items_per_page: Some(resources.len() as u64),
             start_index: Some(start_index),
             resources,
+            next_cursor: None,
+            previous_cursor: None,
         }
     }
 
@@ -167,6 +175,10 @@ pub struct SearchRequest {
     /// The maximum number of results per page, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
+    /// RFC 9865: the cursor of the page wanted, as sent. `Some("")` asks for the first page of
+    /// a cursor-paged answer; `None` asks for index paging (or the server's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
 }
 
 impl Default for SearchRequest {
@@ -180,6 +192,7 @@ impl Default for SearchRequest {
             sort_order: None,
             start_index: None,
             count: None,
+            cursor: None,
         }
     }
 }

@@ -51,8 +51,9 @@ pub use bulk::{
     BulkRequest, BulkResponse,
 };
 pub use config::{
-    AuthenticationScheme, BulkConfig, FilterConfig, RESOURCE_TYPE_SCHEMA, ResourceType,
-    SERVICE_PROVIDER_CONFIG_SCHEMA, SchemaExtension, ServiceProviderConfig, Supported,
+    AuthenticationScheme, BulkConfig, FilterConfig, PaginationConfig, RESOURCE_TYPE_SCHEMA,
+    ResourceType, SERVICE_PROVIDER_CONFIG_SCHEMA, SchemaExtension, ServiceProviderConfig,
+    Supported,
 };
 pub use enterprise::{EnterpriseUser, Manager};
 pub use group::Group;

@@ -23,8 +23,10 @@ impl Provider {
     /// PATCH, filters (with [`max_results`](Self::max_results)), sorting and entity tags are
     /// supported, bulk and password change are not, and the one authentication scheme is an
     /// OAuth bearer token. `documentationUri` is the service's, set with
-    /// [`with_documentation_uri`](Self::with_documentation_uri), absent otherwise. Under [`Profile::IdentityCenter`] the document is Identity Center's:
-    /// no sorting and no entity tags (rule 16).
+    /// [`with_documentation_uri`](Self::with_documentation_uri), absent otherwise, and so is
+    /// `pagination` unless [`with_pagination`](Self::with_pagination) set it. Under
+    /// [`Profile::IdentityCenter`] the document is Identity Center's: no sorting and no entity
+    /// tags (rule 16).
     pub fn service_provider_config(&self) -> ServiceProviderConfig {
         let rfc = matches!(self.profile, Profile::Rfc);
         let mut meta = Meta::for_resource_type("ServiceProviderConfig");
@@ -48,6 +50,7 @@ impl Provider {
             sort: Supported::new(rfc),
             etag: Supported::new(rfc),
             authentication_schemes: vec![scheme],
+            pagination: self.pagination.clone(),
             meta: Some(meta),
             ..ServiceProviderConfig::default()
         }

@@ -123,6 +123,8 @@ pub struct Provider {
     /// [`PatchAnswer`]s set by [`Provider::with_patch_answer`], by resource type.
     patch_answers: Vec<(String, PatchAnswer)>,
     documentation_uri: Option<String>,
+    /// The `pagination` block advertised, set by [`Provider::with_pagination`].
+    pagination: Option<crate::model::PaginationConfig>,
 }
 
 impl Provider {
@@ -142,6 +144,7 @@ impl Provider {
             max_operations: DEFAULT_MAX_OPERATIONS,
             patch_answers: Vec::new(),
             documentation_uri: None,
+            pagination: None,
         }
     }
 
@@ -227,6 +230,15 @@ impl Provider {
     #[must_use]
     pub fn with_documentation_uri(mut self, uri: impl Into<String>) -> Self {
         self.documentation_uri = Some(uri.into());
+        self
+    }
+
+    /// Advertises `pagination` (RFC 9865 §4) in `/ServiceProviderConfig`: a service that pages
+    /// by cursor says so, and gives its limits. Without it the document has no such block.
+    /// The provider itself pages by index only; cursors are the service's to issue.
+    #[must_use]
+    pub fn with_pagination(mut self, pagination: crate::model::PaginationConfig) -> Self {
+        self.pagination = Some(pagination);
         self
     }
 

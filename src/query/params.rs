@@ -10,13 +10,16 @@ use super::select::truncate;
 
 impl SearchRequest {
     /// Reads the RFC 7644 §3.4.2 parameters (`filter`, `sortBy`, `sortOrder`, `startIndex`,
-    /// `count`, `attributes`, `excludedAttributes`) from a URL query string, with or without
-    /// the leading `?`, percent-decoding names and values (`+` is a space).
+    /// `count`, `attributes`, `excludedAttributes`) and RFC 9865's `cursor` from a URL query
+    /// string, with or without the leading `?`, percent-decoding names and values (`+` is a
+    /// space).
     ///
     /// Parameter names are matched ignoring ASCII case; other parameters are ignored, and an
-    /// empty value counts as absent. `attributes` and `excludedAttributes` are comma-separated
-    /// and may repeat. `startIndex` or `count` that are not integers, a `sortOrder` other than
-    /// `ascending`/`descending`, and any other parameter given twice are `400 invalidValue`.
+    /// empty value counts as absent, except for `cursor`: `?cursor` or `?cursor=` asks for the
+    /// first page of a cursor-paged answer (`Some("")`). `attributes` and `excludedAttributes`
+    /// are comma-separated and may repeat. `startIndex` or `count` that are not integers, a
+    /// `sortOrder` other than `ascending`/`descending`, and any other parameter given twice are
+    /// `400 invalidValue`.
     /// Out-of-range integers are kept for [`Query`](crate::Query) to normalise.
     ///
     /// ```
@@ -29,6 +32,9 @@ impl SearchRequest {
     /// assert_eq!(r.sort_order, Some(SortOrder::Descending));
     /// assert_eq!(r.count, Some(-1));
     /// assert_eq!(r.attributes, Some(vec!["userName".to_owned(), "emails".to_owned()]));
+    ///
+    /// let first = SearchRequest::from_query_string("cursor&count=10")?;
+    /// assert_eq!((first.cursor.as_deref(), first.count), (Some(""), Some(10)));
     ///
     /// let err = SearchRequest::from_query_string("count=ten").unwrap_err();
     /// assert_eq!(err.scim_type, Some(scimkit::ScimType::InvalidValue));
@@ -66,10 +72,14 @@ fn set(r: &mut SearchRequest, name: &str, value: &str) -> Result<(), ScimError> 
         slot.get_or_insert_with(Vec::new)
             .extend(list(value).map(str::to_owned));
     }
+    let is = |n: &str| name.eq_ignore_ascii_case(n);
+    if is("cursor") {
+        // Present but empty is meaningful (RFC 9865 §2: the first page).
+        return once(&mut r.cursor, "cursor", value.trim().to_owned());
+    }
     if value.trim().is_empty() {
         return Ok(());
     }
-    let is = |n: &str| name.eq_ignore_ascii_case(n);
     if is("filter") {
         once(&mut r.filter, "filter", value.to_owned())
     } else if is("sortBy") {

@@ -46,6 +46,11 @@ pub struct ListRequest<'a> {
     pub sort_order: SortOrder,
     /// The `startIndex`/`count` window.
     pub page: Page,
+    /// Keyset paging: only the resources whose id orders after this one (the last id of the
+    /// page before), for a request without `sortBy` (whose order is the id's). The page query
+    /// then reads from there (with the window's `count` and `startIndex`), so it costs the page,
+    /// not the offset; `totalResults` still counts every match. With `sortBy` it is refused.
+    pub after: Option<&'a str>,
 }
 
 impl<'a> ListRequest<'a> {
@@ -58,6 +63,7 @@ impl<'a> ListRequest<'a> {
             sort_by: None,
             sort_order: SortOrder::Ascending,
             page: Page::default(),
+            after: None,
         }
     }
 
@@ -107,11 +113,21 @@ impl<'a> ListRequest<'a> {
             (None, Dialect::Postgres) => String::new(),
         };
         let offset = sql.bind(SqlValue::Int(start));
-        let from = base.replacen(
+        let mut from = base.replacen(
             "FROM scim_resources r",
             &format!("FROM scim_resources r{join}"),
             1,
         );
+        if let Some(after) = self.after {
+            if sort.is_some() {
+                return Err(ScimError::with_status(
+                    500,
+                    "keyset paging (`after`) orders by id and cannot be combined with sortBy",
+                ));
+            }
+            let a = sql.bind(SqlValue::Text(after.to_owned()));
+            from.push_str(&format!(" AND r.id > {a}"));
+        }
         let (_, params) = sql.finish();
         Ok(ListSql {
             select: SqlQuery {

@@ -19,6 +19,7 @@ use tower_http::timeout::TimeoutLayer;
 
 pub use reply::{Failure, Reply};
 
+use crate::cursor::Cursors;
 use crate::store::Store;
 use crate::tenant::{Tenant, Tenants};
 
@@ -49,6 +50,7 @@ pub struct Service<S> {
     store: S,
     tenants: Tenants,
     limits: Limits,
+    cursors: Cursors,
 }
 
 impl<S: Store> Service<S> {
@@ -59,7 +61,25 @@ impl<S: Store> Service<S> {
             store,
             tenants: Tenants::new(public_url),
             limits: Limits::default(),
+            cursors: Cursors::random(),
         }
+    }
+
+    /// Signs RFC 9865 cursors with a key derived from `secret` instead of one random to this
+    /// process: servers behind one load balancer share it, and cursors then survive a
+    /// restart. Keep it as secret as a token (at least 32 random bytes).
+    #[must_use]
+    pub fn with_cursor_secret(mut self, secret: &[u8]) -> Self {
+        self.cursors.set_secret(secret);
+        self
+    }
+
+    /// How long a cursor stays valid after its page was served (default 600 s), advertised as
+    /// `cursorTimeout`; past it the answer is `400 expiredCursor`.
+    #[must_use]
+    pub fn with_cursor_timeout(mut self, timeout: Duration) -> Self {
+        self.cursors.set_timeout(timeout);
+        self
     }
 
     /// Sets the limits.
@@ -82,6 +102,10 @@ impl<S: Store> Service<S> {
     /// The limits.
     pub fn limits(&self) -> Limits {
         self.limits
+    }
+
+    pub(crate) fn cursors(&self) -> &Cursors {
+        &self.cursors
     }
 }
 
@@ -110,7 +134,7 @@ pub fn router<S: Store>(service: Arc<Service<S>>) -> Router {
     let app = Router::new()
         .route(
             &at("/ServiceProviderConfig"),
-            get(resources::service_provider_config),
+            get(resources::service_provider_config::<S>),
         )
         .route(&at("/ResourceTypes"), get(resources::resource_types))
         .route(&at("/ResourceTypes/{id}"), get(resources::resource_type))
@@ -139,12 +163,14 @@ pub fn router<S: Store>(service: Arc<Service<S>>) -> Router {
     .method_not_allowed_fallback(resources::method_not_allowed)
     .with_state(service)
     .layer(DefaultBodyLimit::max(limits.max_body))
-    .layer(middleware::from_fn(scim_errors))
+    // Inside the timeout, so a request waiting for a slot is bounded by it too.
+    .layer(GlobalConcurrencyLimitLayer::new(limits.max_concurrent))
     .layer(TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
         limits.request_timeout,
     ))
-    .layer(GlobalConcurrencyLimitLayer::new(limits.max_concurrent))
+    // Outermost: the timeout's bare 408 gets a SCIM body too.
+    .layer(middleware::from_fn(scim_errors))
 }
 
 async fn health() -> Response {

@@ -8,12 +8,15 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use scimkit::model::PaginationConfig;
 use scimkit::provider::{PatchAnswer, Profile, Provider, check_if_match, is_not_modified, version};
+use scimkit::query::Page;
 use scimkit::sql::{ListRequest, fold};
-use scimkit::{ListResponse, PatchOp, ScimError, SearchRequest};
+use scimkit::{ListResponse, PatchOp, ScimError, ScimType, SearchRequest};
 use serde_json::Value;
 
 use super::{Failure, Reply, Service};
+use crate::cursor::{Binding, Position};
 use crate::password;
 use crate::store::{Modified, Store, Touch};
 use crate::tenant::Tenant;
@@ -51,9 +54,13 @@ fn to_json<T: serde::Serialize>(v: T) -> Result<Value, ScimError> {
     serde_json::to_value(v).map_err(ScimError::from)
 }
 
-pub(super) async fn service_provider_config(Extension(t): Current) -> Response {
-    let r = to_json(t.provider.service_provider_config()).map(Reply::ok);
-    answer(&t, r)
+pub(super) async fn service_provider_config<S: Store>(
+    State(s): Svc<S>,
+    Extension(t): Current,
+) -> Response {
+    let mut config = t.provider.service_provider_config();
+    config.pagination = Some(pagination(&s, &t.provider));
+    answer(&t, to_json(config).map(Reply::ok))
 }
 
 pub(super) async fn resource_types(Extension(t): Current) -> Response {
@@ -191,7 +198,14 @@ async fn list_in<S: Store>(
 ) -> Result<Reply, ScimError> {
     let p = &t.provider;
     let rtype = resource_type_at(p, endpoint)?;
-    let query = p.query(&rtype, request)?;
+    let identity_center = matches!(p.profile(), Profile::IdentityCenter(_));
+    let mut request = std::borrow::Cow::Borrowed(request);
+    if identity_center && request.start_index.is_some() {
+        // Identity Center does not support `startIndex` (its ListUsers ignores it): every
+        // index-paged answer is the first page.
+        request.to_mut().start_index = None;
+    }
+    let query = p.query(&rtype, &request)?;
     let schemas = p
         .schemas()
         .scoped(&rtype)
@@ -205,20 +219,141 @@ async fn list_in<S: Store>(
         .filter(|s| !s.is_empty() && query.sort_by().is_some());
     lr.sort_order = query.sort_order();
     lr.page = query.page();
-    let listed = s
-        .store()
-        .list(&lr, &schemas, shows_members(p, request))
-        .await?;
+    let members = shows_members(p, &request);
+    let Some(cursor) = request.cursor.as_deref() else {
+        let listed = s.store().list(&lr, &schemas, members).await?;
+        let resources: Vec<Value> = listed
+            .resources
+            .into_iter()
+            .map(|r| p.present(&rtype, &query, &with_refs(p, &rtype, r)))
+            .collect();
+        let page = query.page();
+        let mut out = ListResponse::new(resources);
+        out.total_results = listed.total;
+        out.start_index = Some(u64::try_from(page.start_index()).unwrap_or(1));
+        return to_json(out).map(Reply::ok);
+    };
+
+    // RFC 9865 cursor paging.
+    if !identity_center && request.start_index.is_some_and(|i| i > 1) {
+        return Err(ScimError::invalid_value(
+            "`startIndex` and `cursor` name two paging methods; send one of them",
+        ));
+    }
+    let count = page_size(p, request.count, identity_center)?;
+    let binding = Binding {
+        tenant: &t.record.id,
+        resource_type: &rtype,
+        filter: request
+            .filter
+            .as_deref()
+            .map(str::trim)
+            .filter(|f| !f.is_empty()),
+        sort_by: lr.sort_by,
+        sort_order: lr.sort_order,
+    };
+    let keyset = lr.sort_by.is_none();
+    let position = match cursor {
+        "" if keyset => None,
+        "" => Some(Position::Offset(0)),
+        text => Some(s.cursors().open(&binding, text)?),
+    };
+    // One more than the page, to learn whether another page follows.
+    let window = i64::try_from(count).unwrap_or(i64::MAX).saturating_add(1);
+    let offset = match (&position, keyset) {
+        (None, true) => 0,
+        (Some(Position::After(id)), true) => {
+            lr.after = Some(id.as_str());
+            0
+        }
+        (Some(Position::Offset(n)), false) => *n,
+        // Bound to the query, so unreachable unless the key was shared with another build.
+        _ => {
+            return Err(ScimError::new(
+                ScimType::InvalidCursor,
+                "the cursor does not fit this query",
+            ));
+        }
+    };
+    lr.page = Page::new(
+        Some(i64::try_from(offset).unwrap_or(i64::MAX).saturating_add(1)),
+        Some(window),
+    );
+    let mut listed = s.store().list(&lr, &schemas, members).await?;
+    let more = listed.resources.len() > count;
+    listed.resources.truncate(count);
+    let next = match (more, keyset) {
+        (false, _) => None,
+        (true, true) => listed
+            .resources
+            .last()
+            .and_then(|r| r.get("id"))
+            .and_then(Value::as_str)
+            .map(|id| Position::After(id.to_owned())),
+        (true, false) => Some(Position::Offset(offset.saturating_add(count as u64))),
+    };
+    let previous =
+        (!keyset && offset > 0).then(|| Position::Offset(offset.saturating_sub(count as u64)));
     let resources: Vec<Value> = listed
         .resources
         .into_iter()
         .map(|r| p.present(&rtype, &query, &with_refs(p, &rtype, r)))
         .collect();
-    let page = query.page();
     let mut out = ListResponse::new(resources);
     out.total_results = listed.total;
-    out.start_index = Some(u64::try_from(page.start_index()).unwrap_or(1));
-    to_json(out).map(Reply::ok)
+    out.start_index = None;
+    out.next_cursor = next.map(|n| s.cursors().issue(&binding, &n)).transpose()?;
+    out.previous_cursor = previous
+        .map(|n| s.cursors().issue(&binding, &n))
+        .transpose()?;
+    let mut json = to_json(out)?;
+    if let (true, Value::Object(o)) = (identity_center, &mut json) {
+        // Identity Center's cursor answers carry `itemsPerPage` and `nextCursor`, no
+        // `totalResults` or `startIndex`.
+        o.remove("totalResults");
+    }
+    Ok(Reply::ok(json))
+}
+
+/// The page size of a cursor-paged request: `count`, or the tenant's default (its
+/// `maxResults`) when absent. Below 1 is `400 invalidCount` (RFC 9865: a positive integer);
+/// above the maximum it is capped (RFC 9865's `maxPageSize` holds "regardless of what is
+/// specified for the count"), except under Identity Center, whose `count` runs 1 to 100 and
+/// refuses more.
+fn page_size(p: &Provider, count: Option<i64>, identity_center: bool) -> Result<usize, ScimError> {
+    let max = p.max_results().max(1);
+    let invalid = || {
+        ScimError::new(
+            ScimType::InvalidCount,
+            format!("`count` must be between 1 and {max} (maxPageSize)"),
+        )
+    };
+    match count {
+        None => Ok(max),
+        Some(c) if c < 1 => Err(invalid()),
+        Some(c) => match usize::try_from(c) {
+            Ok(c) if c <= max => Ok(c),
+            _ if identity_center => Err(invalid()),
+            _ => Ok(max),
+        },
+    }
+}
+
+/// The `pagination` block of a tenant's `/ServiceProviderConfig` (RFC 9865 §4).
+fn pagination<S: Store>(s: &Service<S>, p: &Provider) -> PaginationConfig {
+    let max = u64::try_from(p.max_results()).unwrap_or(u64::MAX);
+    let timeout = s.cursors().timeout().as_secs();
+    let mut block = if matches!(p.profile(), Profile::IdentityCenter(_)) {
+        // Cursor paging only; a request without a cursor gets the first page, as Identity
+        // Center answers it.
+        let mut b = PaginationConfig::new(true, false);
+        b.default_pagination_method = None;
+        b
+    } else {
+        PaginationConfig::new(true, true)
+    };
+    block = block.with_page_sizes(max, max).with_cursor_timeout(timeout);
+    block
 }
 
 /// `POST /.search` over every resource type, merged and paged in memory as RFC 7644 §3.4.3
@@ -241,6 +376,12 @@ async fn search_all_in<S: Store>(
     body: &[u8],
 ) -> Result<Reply, ScimError> {
     let request: SearchRequest = serde_json::from_value(body_json(body)?)?;
+    if request.cursor.is_some() {
+        return Err(ScimError::new(
+            ScimType::InvalidCursor,
+            "cursor paging is offered per resource type (`/Users/.search`), not at the root",
+        ));
+    }
     let p = &t.provider;
     // Checked as a whole first (a filter no type can answer is 400 as in memory).
     p.search_all(&request, [])?;
@@ -262,7 +403,7 @@ async fn search_all_in<S: Store>(
             .list(
                 &{
                     let mut c = lr;
-                    c.page = scimkit::query::Page::new(None, Some(0));
+                    c.page = Page::new(None, Some(0));
                     c
                 },
                 &schemas,
