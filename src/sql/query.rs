@@ -63,10 +63,20 @@ impl<'a> ListRequest<'a> {
 
     /// Translates the request for `dialect`.
     ///
+    /// Names resolve in `schemas` [scoped](SchemaRegistry::scoped) to the request's resource
+    /// type, as [`Provider`](crate::provider::Provider) resolves them for its `list`: an
+    /// attribute of another resource type (`userName` on Groups) is as unknown as `foo`. A
+    /// resource type the registry does not declare resolves in `schemas` as given.
+    ///
     /// The filter is bound first ([`Filter::bind`]), so a filter the schemas reject fails with
-    /// the very `400 invalidFilter` that [`crate::Query::list`] gives; a `sortBy` fails as
-    /// [`SortBy::new`] does.
+    /// the very `400 invalidFilter` that [`crate::Query::list`] gives over the same scoped
+    /// registry; a `sortBy` fails as [`SortBy::new`] does.
     pub fn to_sql(&self, schemas: &SchemaRegistry, dialect: Dialect) -> Result<ListSql, ScimError> {
+        let scoped = schemas.scoped(self.resource_type);
+        self.translate(scoped.as_ref().unwrap_or(schemas), dialect)
+    }
+
+    fn translate(&self, schemas: &SchemaRegistry, dialect: Dialect) -> Result<ListSql, ScimError> {
         if let Some(f) = self.filter {
             f.bind(schemas)?;
         }
