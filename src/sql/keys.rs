@@ -66,6 +66,13 @@ pub(crate) fn prefix_successor(p: &str) -> Option<String> {
 /// The characters that structure a key are percent-escaped inside components, so two
 /// different locations never share a key.
 pub(crate) fn path_key(member: Option<&str>, parts: &[&str], tag: Tag) -> String {
+    let mut out = String::new();
+    path_key_into(&mut out, member, parts, tag);
+    out
+}
+
+/// [`path_key`], written into `out` (cleared first), so a caller can reuse one buffer.
+pub(crate) fn path_key_into(out: &mut String, member: Option<&str>, parts: &[&str], tag: Tag) {
     fn push(out: &mut String, s: &str) {
         for c in s.chars() {
             match c {
@@ -76,19 +83,18 @@ pub(crate) fn path_key(member: Option<&str>, parts: &[&str], tag: Tag) -> String
             }
         }
     }
-    let mut out = String::new();
+    out.clear();
     if let Some(m) = member {
-        push(&mut out, m);
+        push(out, m);
         out.push('|');
     }
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
             out.push('.');
         }
-        push(&mut out, p);
+        push(out, p);
     }
     out.push_str(tag.as_str());
-    out
 }
 
 /// What the rows under a path hold.

@@ -65,8 +65,8 @@ impl Side {
             (Self::Groups, Some("display")) => {
                 // The group's `displayName`, from its own index rows.
                 let (g, p) = (
-                    sql.text("Group".to_owned()),
-                    sql.text(path_key(None, &["displayName"], Tag::Values)),
+                    sql.text("Group"),
+                    sql.text_owned(path_key(None, &["displayName"], Tag::Values)),
                 );
                 return format!(
                     "SELECT {id} AS id, {elem} AS elem, d.kind, d.fold, d.exact, d.num, \
