@@ -21,9 +21,9 @@ impl Side {
         if member.is_some() {
             return None;
         }
-        match (rtype, name.to_ascii_lowercase().as_str()) {
-            ("Group", "members") => Some(Self::Members),
-            ("User", "groups") => Some(Self::Groups),
+        match rtype {
+            "Group" if name.eq_ignore_ascii_case("members") => Some(Self::Members),
+            "User" if name.eq_ignore_ascii_case("groups") => Some(Self::Groups),
             _ => None,
         }
     }
