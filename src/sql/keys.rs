@@ -11,6 +11,10 @@ use serde_json::Number;
 /// `"\u{212A}"` (Kelvin) is `k` and `İ` is `i̇`. Ordering two folds by bytes is ordering them
 /// by code point, as the evaluator does.
 pub fn fold(s: &str) -> String {
+    // `char::to_lowercase` of an ASCII char is its ASCII lowercase.
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     s.chars().flat_map(char::to_lowercase).collect()
 }
 
@@ -66,6 +70,13 @@ pub(crate) fn prefix_successor(p: &str) -> Option<String> {
 /// The characters that structure a key are percent-escaped inside components, so two
 /// different locations never share a key.
 pub(crate) fn path_key(member: Option<&str>, parts: &[&str], tag: Tag) -> String {
+    let mut out = String::new();
+    path_key_into(&mut out, member, parts, tag);
+    out
+}
+
+/// [`path_key`], written into `out` (cleared first), so a caller can reuse one buffer.
+pub(crate) fn path_key_into(out: &mut String, member: Option<&str>, parts: &[&str], tag: Tag) {
     fn push(out: &mut String, s: &str) {
         for c in s.chars() {
             match c {
@@ -76,19 +87,18 @@ pub(crate) fn path_key(member: Option<&str>, parts: &[&str], tag: Tag) -> String
             }
         }
     }
-    let mut out = String::new();
+    out.clear();
     if let Some(m) = member {
-        push(&mut out, m);
+        push(out, m);
         out.push('|');
     }
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
             out.push('.');
         }
-        push(&mut out, p);
+        push(out, p);
     }
     out.push_str(tag.as_str());
-    out
 }
 
 /// What the rows under a path hold.
@@ -131,6 +141,7 @@ mod tests {
         assert!(t("2016-12-31T23:59:60Z") < t("2017-01-01T00:00:00Z"));
         assert!(t("2016-12-31T23:59:59.9Z") < t("2016-12-31T23:59:60Z"));
         assert_eq!(fold("\u{212A}İß"), "ki\u{307}ß");
+        assert_eq!(fold("AbC-9_Z"), "abc-9_z");
         assert_eq!(prefix_successor("ab"), Some("ac".to_owned()));
         assert_eq!(prefix_successor("a\u{10FFFF}"), Some("b".to_owned()));
         assert_eq!(prefix_successor("\u{D7FF}"), Some("\u{E000}".to_owned()));

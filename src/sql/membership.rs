@@ -21,9 +21,9 @@ impl Side {
         if member.is_some() {
             return None;
         }
-        match (rtype, name.to_ascii_lowercase().as_str()) {
-            ("Group", "members") => Some(Self::Members),
-            ("User", "groups") => Some(Self::Groups),
+        match rtype {
+            "Group" if name.eq_ignore_ascii_case("members") => Some(Self::Members),
+            "User" if name.eq_ignore_ascii_case("groups") => Some(Self::Groups),
             _ => None,
         }
     }
@@ -65,8 +65,8 @@ impl Side {
             (Self::Groups, Some("display")) => {
                 // The group's `displayName`, from its own index rows.
                 let (g, p) = (
-                    sql.text("Group".to_owned()),
-                    sql.text(path_key(None, &["displayName"], Tag::Values)),
+                    sql.text("Group"),
+                    sql.text_owned(path_key(None, &["displayName"], Tag::Values)),
                 );
                 return format!(
                     "SELECT {id} AS id, {elem} AS elem, d.kind, d.fold, d.exact, d.num, \

@@ -1,6 +1,8 @@
 //! A list request (filter, sortBy, sortOrder, startIndex, count) as a page query and a count
 //! query over the same predicate.
 
+use std::fmt::Write as _;
+
 use crate::error::ScimError;
 use crate::filter::Filter;
 use crate::path::AttrPath;
@@ -69,10 +71,20 @@ impl<'a> ListRequest<'a> {
 
     /// Translates the request for `dialect`.
     ///
+    /// Names resolve in `schemas` [scoped](SchemaRegistry::scoped) to the request's resource
+    /// type, as [`Provider`](crate::provider::Provider) resolves them for its `list`: an
+    /// attribute of another resource type (`userName` on Groups) is as unknown as `foo`. A
+    /// resource type the registry does not declare resolves in `schemas` as given.
+    ///
     /// The filter is bound first ([`Filter::bind`]), so a filter the schemas reject fails with
-    /// the very `400 invalidFilter` that [`crate::Query::list`] gives; a `sortBy` fails as
-    /// [`SortBy::new`] does.
+    /// the very `400 invalidFilter` that [`crate::Query::list`] gives over the same scoped
+    /// registry; a `sortBy` fails as [`SortBy::new`] does.
     pub fn to_sql(&self, schemas: &SchemaRegistry, dialect: Dialect) -> Result<ListSql, ScimError> {
+        let scoped = schemas.scoped(self.resource_type);
+        self.translate(scoped.as_ref().unwrap_or(schemas), dialect)
+    }
+
+    fn translate(&self, schemas: &SchemaRegistry, dialect: Dialect) -> Result<ListSql, ScimError> {
         if let Some(f) = self.filter {
             f.bind(schemas)?;
         }
@@ -81,22 +93,31 @@ impl<'a> ListRequest<'a> {
             .map(|p| SortTarget::new(p, schemas, self.resource_type))
             .transpose()?;
         let mut sql = Sql::new(dialect, self.tenant, self.resource_type);
-        let pred = match self.filter {
-            Some(f) => {
-                Translator {
-                    schemas,
-                    resource_type: self.resource_type,
-                    sql: &mut sql,
-                }
-                .predicate(f)?;
-                format!(" AND ({})", sql.take_text())
-            }
-            None => String::new(),
-        };
+        // The text after `FROM scim_resources r`, shared by the count and the page.
         let (t, rt) = (sql.tenant(), sql.rtype());
-        let base = format!("FROM scim_resources r WHERE r.tenant = {t} AND r.rtype = {rt}{pred}");
+        sql.push(" WHERE r.tenant = ");
+        sql.ph(t);
+        sql.push(" AND r.rtype = ");
+        sql.ph(rt);
+        if let Some(f) = self.filter {
+            sql.push(" AND (");
+            Translator {
+                schemas,
+                resource_type: self.resource_type,
+                sql: &mut sql,
+                scratch: String::new(),
+            }
+            .predicate(f)?;
+            sql.push(")");
+        }
+        let end = sql.len();
+        const FROM: &str = "FROM scim_resources r";
+        let mut count = String::with_capacity(end + 40);
+        count.push_str("SELECT COUNT(*) ");
+        count.push_str(FROM);
+        count.push_str(sql.text_from(0));
         let count = SqlQuery {
-            sql: format!("SELECT COUNT(*) {base}"),
+            sql: count,
             params: sql.params().to_vec(),
         };
         let (join, order) = match &sort {
@@ -104,36 +125,44 @@ impl<'a> ListRequest<'a> {
             None => (String::new(), "r.id".to_owned()),
         };
         let start = i64::try_from(self.page.start_index() - 1).unwrap_or(i64::MAX);
-        let window = match (self.page.count(), dialect) {
-            (Some(c), _) => {
-                let c = sql.bind(SqlValue::Int(i64::try_from(c).unwrap_or(i64::MAX)));
-                format!(" LIMIT {c}")
-            }
-            (None, Dialect::Sqlite) => " LIMIT -1".to_owned(),
-            (None, Dialect::Postgres) => String::new(),
-        };
+        let limit = self
+            .page
+            .count()
+            .map(|c| sql.bind(SqlValue::Int(i64::try_from(c).unwrap_or(i64::MAX))));
         let offset = sql.bind(SqlValue::Int(start));
-        let mut from = base.replacen(
-            "FROM scim_resources r",
-            &format!("FROM scim_resources r{join}"),
-            1,
-        );
-        if let Some(after) = self.after {
-            if sort.is_some() {
+        let after = match self.after {
+            Some(_) if sort.is_some() => {
                 return Err(ScimError::with_status(
                     500,
                     "keyset paging (`after`) orders by id and cannot be combined with sortBy",
                 ));
             }
-            let a = sql.bind(SqlValue::Text(after.to_owned()));
-            from.push_str(&format!(" AND r.id > {a}"));
+            Some(a) => Some(sql.bind(SqlValue::Text(a.to_owned()))),
+            None => None,
+        };
+        let (text, params) = sql.finish();
+        let mut select = String::with_capacity(end + join.len() + order.len() + 80);
+        select.push_str("SELECT r.id, r.resource ");
+        select.push_str(FROM);
+        select.push_str(&join);
+        select.push_str(&text[..end]);
+        if let Some(a) = after {
+            let _ = write!(select, " AND r.id > {a}");
         }
-        let (_, params) = sql.finish();
+        select.push_str(" ORDER BY ");
+        select.push_str(&order);
+        match (limit, dialect) {
+            (Some(c), _) => {
+                select.push_str(" LIMIT ");
+                let _ = write!(select, "{c}");
+            }
+            (None, Dialect::Sqlite) => select.push_str(" LIMIT -1"),
+            (None, Dialect::Postgres) => {}
+        }
+        let _ = write!(select, " OFFSET {offset}");
         Ok(ListSql {
             select: SqlQuery {
-                sql: format!(
-                    "SELECT r.id, r.resource {from} ORDER BY {order}{window} OFFSET {offset}"
-                ),
+                sql: select,
                 params,
             },
             count,
@@ -211,7 +240,7 @@ impl SortTarget {
                 )
             }
             None => {
-                let p = sql.text(self.key.clone());
+                let p = sql.text(&self.key);
                 format!(
                     " LEFT JOIN scim_index s ON s.tenant = r.tenant AND s.rtype = r.rtype AND \
                      s.id = r.id AND s.path = {p}"

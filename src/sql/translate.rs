@@ -2,15 +2,15 @@
 //! that asks the evaluator's own resolution ([`Site`], [`How`]) what each comparison reads and
 //! how it compares, and answers with conditions on the precomputed keys.
 
-use std::fmt::Write as _;
+use std::borrow::Cow;
 
 use crate::error::ScimError;
 use crate::filter::{CompValue, CompareOp, Filter, How, Site, is_null_test};
 use crate::schema::{Attribute, SchemaRegistry};
 
-use super::builder::Sql;
+use super::builder::{Ph, Sql};
 use super::index::kind;
-use super::keys::{Tag, fold, instant_key, int_key_of, path_key, prefix_successor};
+use super::keys::{Tag, fold, instant_key, int_key_of, path_key_into, prefix_successor};
 use super::membership::Side;
 use super::{Dialect, SqlValue};
 
@@ -33,11 +33,40 @@ const NOT_KEPT: &str = "\u{0}";
 
 /// The rows one comparison reads.
 enum Source {
-    /// Index paths, each optionally restricted to rows that stand for a non-object element (a
-    /// scalar element is its own `value`).
-    Index(Vec<(String, bool)>),
+    /// Index paths (one or two, bound), each optionally restricted to rows that stand for a
+    /// non-object element (a scalar element is its own `value`).
+    Index([Option<(Ph, bool)>; 2]),
     /// A subquery with the index's columns (memberships, from `scim_members`).
     Derived(String),
+}
+
+/// A condition on one index row `x`, its values already bound: written when the statement
+/// around it is, so building it allocates nothing.
+#[derive(Clone, Copy)]
+enum Cond {
+    /// Any row (`1 = 1`).
+    Any,
+    /// No row (`1 = 0`): what `How::new` lets through and the evaluator never matches.
+    Never,
+    /// A present value: `x.kind <= OBJECT`.
+    Present,
+    /// `col IS NOT NULL`.
+    NotNull(&'static str),
+    /// `col op p`.
+    Cmp(&'static str, &'static str, Ph),
+    /// `col >= lo AND col < hi`.
+    Range(&'static str, Ph, Ph),
+    /// A substring test by function: `sw` without a successor, `ew`, `co`.
+    Func(Substring, &'static str, Ph),
+    /// A number against an integer literal: exact over integers, else doubles.
+    IntOrNum(&'static str, Ph, Ph),
+}
+
+#[derive(Clone, Copy)]
+enum Substring {
+    Starts,
+    Ends,
+    Contains,
 }
 
 pub(super) struct Translator<'a, 'q> {
@@ -45,6 +74,8 @@ pub(super) struct Translator<'a, 'q> {
     /// The resource type queried (`members` of a Group and `groups` of a User are rows).
     pub(super) resource_type: &'a str,
     pub(super) sql: &'q mut Sql,
+    /// A buffer for index paths, reused across comparisons.
+    pub(super) scratch: String,
 }
 
 impl<'a> Translator<'a, '_> {
@@ -69,7 +100,7 @@ impl<'a> Translator<'a, '_> {
             Filter::Present(path) => {
                 let site = self.site(ctx, path, false)?;
                 let source = self.source(ctx, &site, &[]);
-                self.exists(ctx, &source, &format!("x.kind <= {}", kind::OBJECT));
+                self.exists(ctx, &source, Cond::Present);
                 Ok(())
             }
             Filter::Compare(path, op, comp) if is_null_test(*op, comp) => {
@@ -78,7 +109,7 @@ impl<'a> Translator<'a, '_> {
                 if *op == CompareOp::Eq {
                     self.sql.push("NOT ");
                 }
-                self.exists(ctx, &source, &format!("x.kind <= {}", kind::OBJECT));
+                self.exists(ctx, &source, Cond::Present);
                 Ok(())
             }
             Filter::Compare(path, op, comp) => {
@@ -87,7 +118,7 @@ impl<'a> Translator<'a, '_> {
                 let cond = self.condition(&how, *op, comp);
                 if !site.value_of_objects() {
                     let source = self.source(ctx, &site, &[]);
-                    self.holds(ctx, &source, &cond, *op);
+                    self.holds(ctx, &source, cond, *op);
                     return Ok(());
                 }
                 // No definition: the `value`s of objects when the data holds objects.
@@ -95,13 +126,13 @@ impl<'a> Translator<'a, '_> {
                 let of_objects = self.source(ctx, &site, &["value"]);
                 let plain = self.source(ctx, &site, &[]);
                 self.sql.push("((");
-                self.exists(ctx, &marker, "1 = 1");
+                self.exists(ctx, &marker, Cond::Any);
                 self.sql.push(" AND ");
-                self.holds(ctx, &of_objects, &cond, *op);
+                self.holds(ctx, &of_objects, cond, *op);
                 self.sql.push(") OR (NOT ");
-                self.exists(ctx, &marker, "1 = 1");
+                self.exists(ctx, &marker, Cond::Any);
                 self.sql.push(" AND ");
-                self.holds(ctx, &plain, &cond, *op);
+                self.holds(ctx, &plain, cond, *op);
                 self.sql.push("))");
                 Ok(())
             }
@@ -118,10 +149,11 @@ impl<'a> Translator<'a, '_> {
                     parent: site.attr(),
                 };
                 let side = Side::of(self.resource_type, site.member(), site.name());
-                if let Some((rows, rest)) = self.anchor(inner_ctx, inner)? {
+                if let Some((source, cond, rest)) = self.anchor(inner_ctx, inner)? {
                     // The anchor's own condition holds on its rows: only the rest is checked.
-                    self.sql
-                        .push(&format!("r.id IN (SELECT e.id FROM ({rows}) e"));
+                    self.sql.push("r.id IN (SELECT e.id FROM (");
+                    self.rows(&source, cond, "x.id, x.elem", false);
+                    self.sql.push(") e");
                     if !rest.is_empty() {
                         self.sql.push(" WHERE (");
                         self.balanced(inner_ctx, &rest, " AND ")?;
@@ -132,17 +164,26 @@ impl<'a> Translator<'a, '_> {
                 }
                 if let Some(side) = side {
                     let rows = side.rows(self.sql, None);
-                    self.sql
-                        .push(&format!("r.id IN (SELECT e.id FROM ({rows}) e WHERE ("));
+                    self.sql.push("r.id IN (SELECT e.id FROM (");
+                    self.sql.push(&rows);
+                    self.sql.push(") e WHERE (");
                 } else {
-                    let elements = path_key(site.member(), &[site.name()], Tag::Elements);
-                    let p = self.sql.text(elements);
-                    self.sql.push(&format!(
-                        "r.id IN (SELECT e.id FROM scim_index e WHERE e.tenant = {t} AND \
-                         e.rtype = {rt} AND e.path = {p} AND (",
-                        t = self.sql.tenant(),
-                        rt = self.sql.rtype(),
-                    ));
+                    path_key_into(
+                        &mut self.scratch,
+                        site.member(),
+                        &[site.name()],
+                        Tag::Elements,
+                    );
+                    let p = self.sql.text(&self.scratch);
+                    let (t, rt) = (self.sql.tenant(), self.sql.rtype());
+                    self.sql
+                        .push("r.id IN (SELECT e.id FROM scim_index e WHERE e.tenant = ");
+                    self.sql.ph(t);
+                    self.sql.push(" AND e.rtype = ");
+                    self.sql.ph(rt);
+                    self.sql.push(" AND e.path = ");
+                    self.sql.ph(p);
+                    self.sql.push(" AND (");
                 }
                 self.node(inner_ctx, inner)?;
                 self.sql.push("))");
@@ -178,6 +219,12 @@ impl<'a> Translator<'a, '_> {
         }
     }
 
+    /// Binds the index path of `parts` (under `member`) and returns its placeholder.
+    fn path(&mut self, member: Option<&str>, parts: &[&str], tag: Tag) -> Ph {
+        path_key_into(&mut self.scratch, member, parts, tag);
+        self.sql.text(&self.scratch)
+    }
+
     /// The index paths holding the values the evaluator visits at `site`, with `extra` path
     /// parts (a `value` read inside objects) after the site's own.
     fn source(&mut self, ctx: Ctx<'a>, site: &Site<'a>, extra: &[&str]) -> Source {
@@ -201,25 +248,35 @@ impl<'a> Translator<'a, '_> {
             let sub = if deeper { Some(NOT_KEPT) } else { sub };
             return Source::Derived(side.rows(self.sql, sub));
         }
-        let mut parts: Vec<&str> = Vec::with_capacity(4);
+        // At most: the element's attribute, the name, a sub-attribute and one extra (`value`).
+        let mut parts: [&str; 4] = [""; 4];
+        let mut len = 0;
         let member = match ctx {
             Ctx::Root => site.member(),
             Ctx::Element { member, key, .. } => {
-                parts.push(key);
+                parts[0] = key;
+                len = 1;
                 member
             }
         };
-        parts.push(site.name());
-        parts.extend(site.sub_attribute());
-        parts.extend_from_slice(extra);
-        let mut paths = vec![(path_key(member, &parts, Tag::Values), false)];
+        for p in std::iter::once(site.name())
+            .chain(site.sub_attribute())
+            .chain(extra.iter().copied())
+        {
+            if let Some(slot) = parts.get_mut(len) {
+                *slot = p;
+                len += 1;
+            }
+        }
+        let first = self.path(member, &parts[..len], Tag::Values);
+        let mut paths = [Some((first, false)), None];
         if let Ctx::Element { key, .. } = ctx
             && extra.is_empty()
             && site.sub_attribute().is_none()
             && site.name().eq_ignore_ascii_case("value")
         {
             // A scalar element is its own `value`.
-            paths.push((path_key(member, &[key], Tag::Values), true));
+            paths[1] = Some((self.path(member, &[key], Tag::Values), true));
         }
         Source::Index(paths)
     }
@@ -239,16 +296,18 @@ impl<'a> Translator<'a, '_> {
                 }
             }
         }
-        let (member, parts) = match ctx {
-            Ctx::Root => (site.member(), vec![site.name()]),
-            Ctx::Element { member, key, .. } => (member, vec![key, site.name()]),
+        let p = match ctx {
+            Ctx::Root => self.path(site.member(), &[site.name()], Tag::HoldsObjects),
+            Ctx::Element { member, key, .. } => {
+                self.path(member, &[key, site.name()], Tag::HoldsObjects)
+            }
         };
-        Source::Index(vec![(path_key(member, &parts, Tag::HoldsObjects), false)])
+        Source::Index([Some((p, false)), None])
     }
 
     /// Some value at `source` satisfies `cond`; for `ne`, also true when no value is
     /// assigned (RFC 7643 §2.5: unassigned is null, which is `ne` any value).
-    fn holds(&mut self, ctx: Ctx<'a>, source: &Source, cond: &str, op: CompareOp) {
+    fn holds(&mut self, ctx: Ctx<'a>, source: &Source, cond: Cond, op: CompareOp) {
         if op != CompareOp::Ne {
             self.exists(ctx, source, cond);
             return;
@@ -256,61 +315,142 @@ impl<'a> Translator<'a, '_> {
         self.sql.push("(");
         self.exists(ctx, source, cond);
         self.sql.push(" OR NOT ");
-        self.exists(ctx, source, "1 = 1");
+        self.exists(ctx, source, Cond::Any);
         self.sql.push(")");
     }
 
     /// The subject has a row at `source` satisfying `cond`. At the root this is a set
     /// membership the planner drives from the index (`r.id IN (SELECT …)`); in an element, a
     /// probe of that element's rows.
-    fn exists(&mut self, ctx: Ctx<'a>, source: &Source, cond: &str) {
-        let text = match ctx {
-            Ctx::Root => format!("r.id IN ({})", self.rows(source, cond, "x.id")),
+    fn exists(&mut self, ctx: Ctx<'a>, source: &Source, cond: Cond) {
+        match ctx {
+            Ctx::Root => {
+                self.sql.push("r.id IN (");
+                self.rows(source, cond, "x.id", false);
+            }
             Ctx::Element { .. } => {
-                let cond = format!("x.id = e.id AND x.elem = e.elem AND {cond}");
-                format!("EXISTS ({})", self.rows(source, &cond, "1"))
-            }
-        };
-        self.sql.push(&text);
-    }
-
-    /// `SELECT {cols}` of the rows at `source` satisfying `cond`.
-    fn rows(&mut self, source: &Source, cond: &str, cols: &str) -> String {
-        let (t, rt) = (self.sql.tenant(), self.sql.rtype());
-        let source = match source {
-            Source::Index(paths) => paths,
-            Source::Derived(rows) => return format!("SELECT {cols} FROM ({rows}) x WHERE {cond}"),
-        };
-        let mut paths = String::new();
-        for (i, (path, non_object)) in source.iter().enumerate() {
-            let p = self.sql.text(path.clone());
-            if i > 0 {
-                paths.push_str(" OR ");
-            }
-            match non_object {
-                false => {
-                    let _ = write!(paths, "x.path = {p}");
-                }
-                true => {
-                    let _ = write!(paths, "(x.path = {p} AND x.kind <= {})", kind::ARRAY);
-                }
+                self.sql.push("EXISTS (");
+                self.rows(source, cond, "1", true);
             }
         }
-        format!(
-            "SELECT {cols} FROM scim_index x WHERE x.tenant = {t} AND x.rtype = {rt} AND \
-             ({paths}) AND {cond}"
-        )
+        self.sql.push(")");
+    }
+
+    /// `SELECT {cols}` of the rows at `source` satisfying `cond` (and, for `in_element`,
+    /// belonging to the element `e`).
+    fn rows(&mut self, source: &Source, cond: Cond, cols: &str, in_element: bool) {
+        self.sql.push("SELECT ");
+        self.sql.push(cols);
+        match source {
+            Source::Derived(rows) => {
+                self.sql.push(" FROM (");
+                self.sql.push(rows);
+                self.sql.push(") x WHERE ");
+            }
+            Source::Index(paths) => {
+                let (t, rt) = (self.sql.tenant(), self.sql.rtype());
+                self.sql.push(" FROM scim_index x WHERE x.tenant = ");
+                self.sql.ph(t);
+                self.sql.push(" AND x.rtype = ");
+                self.sql.ph(rt);
+                self.sql.push(" AND (");
+                for (i, (p, non_object)) in paths.iter().flatten().enumerate() {
+                    if i > 0 {
+                        self.sql.push(" OR ");
+                    }
+                    match non_object {
+                        false => {
+                            self.sql.push("x.path = ");
+                            self.sql.ph(*p);
+                        }
+                        true => {
+                            self.sql.push("(x.path = ");
+                            self.sql.ph(*p);
+                            self.sql.push(ARRAY_OR_SCALAR);
+                        }
+                    }
+                }
+                self.sql.push(") AND ");
+            }
+        }
+        if in_element {
+            self.sql.push("x.id = e.id AND x.elem = e.elem AND ");
+        }
+        self.cond(cond);
+    }
+
+    /// Writes `cond`.
+    fn cond(&mut self, cond: Cond) {
+        let pg = self.sql.dialect() == Dialect::Postgres;
+        let sql = &mut *self.sql;
+        match cond {
+            Cond::Any => sql.push("1 = 1"),
+            Cond::Never => sql.push("1 = 0"),
+            Cond::Present => sql.push(PRESENT),
+            Cond::NotNull(col) => {
+                sql.push(col);
+                sql.push(" IS NOT NULL");
+            }
+            Cond::Cmp(col, op, p) => {
+                sql.push(col);
+                sql.push(" ");
+                sql.push(op);
+                sql.push(" ");
+                sql.ph(p);
+            }
+            Cond::Range(col, lo, hi) => {
+                sql.push("(");
+                sql.push(col);
+                sql.push(" >= ");
+                sql.ph(lo);
+                sql.push(" AND ");
+                sql.push(col);
+                sql.push(" < ");
+                sql.ph(hi);
+                sql.push(")");
+            }
+            Cond::Func(f, col, p) => {
+                let (open, mid, close) = match (f, pg) {
+                    (Substring::Starts, true) => ("left(", ", length(", ")) = "),
+                    (Substring::Starts, false) => ("substr(", ", 1, length(", ")) = "),
+                    (Substring::Ends, true) => ("right(", ", length(", ")) = "),
+                    (Substring::Ends, false) => ("substr(", ", -length(", ")) = "),
+                    (Substring::Contains, true) => ("strpos(", ", ", ") > 0"),
+                    (Substring::Contains, false) => ("instr(", ", ", ") > 0"),
+                };
+                sql.push(open);
+                sql.push(col);
+                sql.push(mid);
+                sql.ph(p);
+                sql.push(close);
+                if !matches!(f, Substring::Contains) {
+                    sql.ph(p);
+                }
+            }
+            Cond::IntOrNum(o, k, f) => {
+                sql.push("((x.num_int IS NOT NULL AND x.num_int ");
+                sql.push(o);
+                sql.push(" ");
+                sql.ph(k);
+                sql.push(") OR (x.num_int IS NULL AND x.num ");
+                sql.push(o);
+                sql.push(" ");
+                sql.ph(f);
+                sql.push("))");
+            }
+        }
     }
 
     /// The rows (`id`, `elem`) of a comparison every element matching a valuePath's inner
     /// filter must satisfy (an operand of its top `and` that holds only where a row does), so
     /// the database starts from that comparison's index rather than from every element; and
     /// the other operands.
+    #[allow(clippy::type_complexity)]
     fn anchor(
         &mut self,
         ctx: Ctx<'a>,
         inner: &'a Filter,
-    ) -> Result<Option<(String, Vec<&'a Filter>)>, ScimError> {
+    ) -> Result<Option<(Source, Cond, Vec<&'a Filter>)>, ScimError> {
         let mut operands = match inner {
             Filter::And(..) => chain(inner, true),
             f => vec![f],
@@ -327,34 +467,30 @@ impl<'a> Translator<'a, '_> {
                     let how = How::new(path, site.leaf(), *op, comp)?;
                     (site, self.condition(&how, *op, comp))
                 }
-                Filter::Present(path) => (
-                    self.site(ctx, path, false)?,
-                    format!("x.kind <= {}", kind::OBJECT),
-                ),
+                Filter::Present(path) => (self.site(ctx, path, false)?, Cond::Present),
                 _ => continue,
             };
             let source = self.source(ctx, &site, &[]);
-            let rows = self.rows(&source, &cond, "x.id, x.elem");
             operands.remove(i);
-            return Ok(Some((rows, operands)));
+            return Ok(Some((source, cond, operands)));
         }
         Ok(None)
     }
 
     /// The condition on one index row `x` for `value op comp`, as `How` compares.
-    fn condition(&mut self, how: &How, op: CompareOp, comp: &CompValue) -> String {
+    fn condition(&mut self, how: &How, op: CompareOp, comp: &CompValue) -> Cond {
         match (how, comp) {
             (How::Str { case_exact }, CompValue::String(c)) => {
                 self.text_condition(*case_exact, op, c)
             }
             (How::Untyped, CompValue::String(c)) => self.text_condition(false, op, c),
             (How::DateTime(t), _) => {
-                let p = self.sql.text(instant_key(t));
-                format!("x.instant {} {p}", sql_op(op))
+                let p = self.sql.text_owned(instant_key(t));
+                Cond::Cmp("x.instant", sql_op(op), p)
             }
             (How::Bool | How::Untyped, CompValue::Bool(b)) => {
                 let p = self.sql.bind(SqlValue::Bool(*b));
-                format!("x.bool_value {} {p}", sql_op(op))
+                Cond::Cmp("x.bool_value", sql_op(op), p)
             }
             (How::Number | How::Untyped, CompValue::Number(n)) => {
                 let o = sql_op(op);
@@ -364,65 +500,48 @@ impl<'a> Translator<'a, '_> {
                     .map(i128::from)
                     .or_else(|| n.as_u64().map(i128::from));
                 match int {
-                    Some(i) => {
-                        let k = self.sql.text(int_key_of(i));
-                        format!(
-                            "((x.num_int IS NOT NULL AND x.num_int {o} {k}) OR \
-                             (x.num_int IS NULL AND x.num {o} {f}))"
-                        )
-                    }
-                    None => format!("x.num {o} {f}"),
+                    Some(i) => Cond::IntOrNum(o, self.sql.text_owned(int_key_of(i)), f),
+                    None => Cond::Cmp("x.num", o, f),
                 }
             }
-            // What `How::new` lets through and the evaluator never matches.
-            _ => "1 = 0".to_owned(),
+            _ => Cond::Never,
         }
     }
 
-    fn text_condition(&mut self, case_exact: bool, op: CompareOp, c: &str) -> String {
+    fn text_condition(&mut self, case_exact: bool, op: CompareOp, c: &str) -> Cond {
         let (col, key) = match case_exact {
-            true => ("x.exact", c.to_owned()),
-            false => ("x.fold", fold(c)),
+            true => ("x.exact", Cow::Borrowed(c)),
+            false => ("x.fold", Cow::Owned(fold(c))),
         };
         if key.is_empty() && matches!(op, CompareOp::Co | CompareOp::Sw | CompareOp::Ew) {
-            return format!("{col} IS NOT NULL");
+            return Cond::NotNull(col);
         }
-        let pg = self.sql.dialect() == Dialect::Postgres;
+        let next = match op {
+            CompareOp::Sw => prefix_successor(&key),
+            _ => None,
+        };
+        let p = match key {
+            Cow::Borrowed(k) => self.sql.text(k),
+            Cow::Owned(k) => self.sql.text_owned(k),
+        };
         match op {
-            CompareOp::Sw => match prefix_successor(&key) {
-                Some(next) => {
-                    let (p, n) = (self.sql.text(key), self.sql.text(next));
-                    format!("({col} >= {p} AND {col} < {n})")
-                }
-                None => {
-                    let p = self.sql.text(key);
-                    match pg {
-                        true => format!("left({col}, length({p})) = {p}"),
-                        false => format!("substr({col}, 1, length({p})) = {p}"),
-                    }
-                }
+            CompareOp::Sw => match next {
+                Some(next) => Cond::Range(col, p, self.sql.text_owned(next)),
+                None => Cond::Func(Substring::Starts, col, p),
             },
-            CompareOp::Ew => {
-                let p = self.sql.text(key);
-                match pg {
-                    true => format!("right({col}, length({p})) = {p}"),
-                    false => format!("substr({col}, -length({p})) = {p}"),
-                }
-            }
-            CompareOp::Co => {
-                let p = self.sql.text(key);
-                match pg {
-                    true => format!("strpos({col}, {p}) > 0"),
-                    false => format!("instr({col}, {p}) > 0"),
-                }
-            }
-            _ => {
-                let p = self.sql.text(key);
-                format!("{col} {} {p}", sql_op(op))
-            }
+            CompareOp::Ew => Cond::Func(Substring::Ends, col, p),
+            CompareOp::Co => Cond::Func(Substring::Contains, col, p),
+            _ => Cond::Cmp(col, sql_op(op), p),
         }
     }
 }
+
+/// [`Cond::Present`]: a row standing for a value, not for an empty object or a marker.
+const PRESENT: &str = "x.kind <= 4";
+/// Closes `(x.path = ? …`: the row stands for a scalar or an array element, not an object.
+const ARRAY_OR_SCALAR: &str = " AND x.kind <= 3)";
+// The two texts above spell these kinds.
+const _: () = assert!(kind::OBJECT == 4 && kind::ARRAY == 3);
 
 fn sql_op(op: CompareOp) -> &'static str {
     match op {
