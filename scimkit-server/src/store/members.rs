@@ -47,7 +47,7 @@ pub(crate) async fn load(
             params.extend(values.iter().map(Param::from));
             format!(
                 "SELECT member_id, member_type, display FROM scim_members \
-                 WHERE tenant = $1 AND group_id = $2 AND member_fold IN ({}) ORDER BY member_id",
+                 WHERE tenant = $1 AND group_id = $2 AND member_fold IN ({})",
                 list(values.len(), 3)
             )
         }
@@ -56,7 +56,14 @@ pub(crate) async fn load(
         .rows(&db.stmt(&sql, params))
         .await
         .map_err(|e| failure(&e))?;
-    Ok(rows.iter().map(|r| row_of(group_id, r)).collect())
+    let mut out: Vec<MemberRow> = rows.iter().map(|r| row_of(group_id, r)).collect();
+    // Sorted here, not by `ORDER BY`: with one, SQLite walks the primary key over the whole
+    // group instead of probing `scim_members_fold` for the touched values (a 100-member PATCH
+    // on a 100,000-member group took 200+ ms). Byte order, as the columns' collation.
+    if matches!(touch, Touch::Values(_)) {
+        out.sort_by(|a, b| a.member_id.cmp(&b.member_id));
+    }
+    Ok(out)
 }
 
 /// The members of each of `group_ids` (for a page of groups), in id order.
