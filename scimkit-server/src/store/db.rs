@@ -231,6 +231,18 @@ impl Db {
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(10))
+                // Statements are prepared and cached; after five runs PostgreSQL may switch to
+                // a generic plan, blind to the bound values, which for `member_fold IN (…)` on
+                // a 100,000-member group scanned the whole group. Plans per execution keep
+                // every lookup on the index its values select.
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        sqlx::query("SET plan_cache_mode = force_custom_plan")
+                            .execute(&mut *conn)
+                            .await
+                            .map(drop)
+                    })
+                })
                 .connect(url)
                 .await?;
             return Ok(Self::Postgres(pool));
