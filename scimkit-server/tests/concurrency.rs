@@ -235,9 +235,9 @@ async fn no_if_match(t: &Tenant) {
         .collect();
     let want: BTreeSet<String> = (0..CLIENTS).map(|c| format!("e{c}@example.com")).collect();
     assert_eq!(emails, want);
-    let mut joiners = joiners;
-    joiners.sort();
-    assert_eq!(t.members(&g).await, joiners);
+    let mut want = joiners;
+    want.sort();
+    assert_eq!(t.members(&g).await, want);
 }
 
 async fn concurrency(kind: Kind) {
