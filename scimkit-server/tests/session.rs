@@ -73,6 +73,14 @@ impl Session {
     }
 
     async fn start(database: &str, compat: &str) -> Self {
+        let limits = Limits {
+            max_body: BODY_LIMIT,
+            ..Limits::default()
+        };
+        Self::start_with(database, compat, limits).await
+    }
+
+    async fn start_with(database: &str, compat: &str, limits: Limits) -> Self {
         let store = SqlStore::open(database).await.unwrap();
         // A tenant of its own, so sessions on one PostgreSQL database never meet.
         let tenant = format!("t{}", uuid::Uuid::new_v4().simple());
@@ -91,10 +99,6 @@ impl Session {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let public = format!("http://{}", listener.local_addr().unwrap());
         let base = format!("{public}/{tenant}/scim/v2");
-        let limits = Limits {
-            max_body: BODY_LIMIT,
-            ..Limits::default()
-        };
         let service = Arc::new(Service::new(store, public).with_limits(limits));
         tokio::spawn(async move { axum::serve(listener, router(service)).await });
         Self {
@@ -675,4 +679,80 @@ async fn an_over_long_body_gets_a_scim_error() {
         );
     })
     .await;
+}
+
+/// A member remove whose filter is not `value eq` (here one holding a `:`) reads every member:
+/// names are read with the path grammar, not by splitting the text. And a `409` names the
+/// unique attribute taken.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn member_removes_read_the_members_they_name() {
+    Session::each("strict", |s| async move {
+        let u = s
+            .post("/Users", user("colon", "ext-colon"))
+            .await
+            .expect(201);
+        let u = u["id"].as_str().unwrap().to_owned();
+        let g = s
+            .post(
+                "/Groups",
+                json!({"schemas": [GROUP], "displayName": "C",
+                       "members": [{"value": u, "display": "a:b"}]}),
+            )
+            .await
+            .expect(201);
+        let gpath = format!("/Groups/{}", g["id"].as_str().unwrap());
+        let remove = json!([{"op": "remove", "path": "members[display eq \"a:b\"]"}]);
+        s.patch(&gpath, remove).await.expect(200);
+        assert!(member_ids(&s.get(&gpath).await.expect(200)).is_empty());
+
+        let e = s
+            .post("/Users", user("COLON", "ext-other"))
+            .await
+            .error(409, Some("uniqueness"));
+        assert!(e["detail"].as_str().unwrap().contains("`userName`"), "{e}");
+    })
+    .await;
+}
+
+/// A body that arrives slower than the request timeout is answered `408` with a SCIM error
+/// body (the timeout's own answer goes through the SCIM error layer too).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_body_times_out_with_a_scim_error() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let limits = Limits {
+        request_timeout: std::time::Duration::from_millis(300),
+        ..Limits::default()
+    };
+    let s = Session::start_with("sqlite::memory:", "strict", limits).await;
+    let url = reqwest::Url::parse(&s.base).unwrap();
+    let addr = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST {}/Users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/scim+json\r\nContent-Length: 100\r\n\r\n{{\"sch",
+        url.path(),
+        s.token
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        let mut buf = [0_u8; 4096];
+        loop {
+            let n = tcp.read(&mut buf).await.unwrap_or(0);
+            answer.extend_from_slice(&buf[..n]);
+            if n == 0 || answer.windows(4).any(|w| w == b"}\r\n" as &[u8]) || answer.ends_with(b"}")
+            {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the server answered within the timeout");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("application/scim+json"), "{text}");
+    assert!(
+        text.contains("urn:ietf:params:scim:api:messages:2.0:Error"),
+        "{text}"
+    );
 }

@@ -8,17 +8,17 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use scimkit::model::PaginationConfig;
+use scimkit::model::{Op, PaginationConfig};
 use scimkit::provider::{PatchAnswer, Profile, Provider, check_if_match, is_not_modified, version};
 use scimkit::query::Page;
 use scimkit::sql::{ListRequest, fold};
-use scimkit::{ListResponse, PatchOp, ScimError, ScimType, SearchRequest};
+use scimkit::{ListResponse, PatchOp, PatchPath, ScimError, ScimType, SearchRequest};
 use serde_json::Value;
 
 use super::{Failure, Reply, Service};
 use crate::cursor::{Binding, Position};
 use crate::password;
-use crate::store::{Modified, Store, Touch};
+use crate::store::{self, Modified, Store, Touch, clip};
 use crate::tenant::Tenant;
 
 type Svc<S> = State<Arc<Service<S>>>;
@@ -33,7 +33,8 @@ fn answer(tenant: &Tenant, result: Result<Reply, ScimError>) -> Response {
             if e.status >= 500 {
                 tracing::warn!(status = e.status, "request failed");
             }
-            Failure::shaped(e.clone(), p.error_body(&e), p.content_type()).into_response()
+            let body = p.error_body(&e);
+            Failure::shaped(e, body, p.content_type()).into_response()
         }
     }
 }
@@ -96,10 +97,7 @@ pub(super) async fn schema(
 fn resource_type_at(p: &Provider, endpoint: &str) -> Result<String, ScimError> {
     p.resource_type_at(endpoint)
         .map(str::to_owned)
-        .ok_or_else(|| {
-            let e: String = endpoint.chars().take(64).collect();
-            ScimError::not_found(format!("no endpoint /{e}"))
-        })
+        .ok_or_else(|| ScimError::not_found(format!("no endpoint /{}", clip(endpoint))))
 }
 
 fn query(raw: Option<&str>) -> Result<SearchRequest, ScimError> {
@@ -398,24 +396,15 @@ async fn search_all_in<S: Store>(
             .unwrap_or_else(|| p.schemas().clone());
         let mut lr = ListRequest::new(&t.record.id, rtype);
         lr.filter = query.filter();
-        let count = s
-            .store()
-            .list(
-                &{
-                    let mut c = lr;
-                    c.page = Page::new(None, Some(0));
-                    c
-                },
-                &schemas,
-                false,
-            )
-            .await?;
-        if count.total + u64::try_from(all.len()).unwrap_or(u64::MAX) > SEARCH_ALL_LIMIT {
+        // At most what is left of the limit: `totalResults` says whether more matched.
+        let left = SEARCH_ALL_LIMIT.saturating_sub(u64::try_from(all.len()).unwrap_or(u64::MAX));
+        lr.page = Page::new(None, Some(i64::try_from(left).unwrap_or(i64::MAX)));
+        let listed = s.store().list(&lr, &schemas, true).await?;
+        if listed.total > left {
             return Err(ScimError::too_many(format!(
                 "more than {SEARCH_ALL_LIMIT} resources match; search one resource type, which pages"
             )));
         }
-        let listed = s.store().list(&lr, &schemas, true).await?;
         all.extend(listed.resources.into_iter().map(|r| with_refs(p, rtype, r)));
     }
     to_json(p.search_all(&request, &all)?).map(Reply::ok)
@@ -471,7 +460,7 @@ pub(super) async fn read<S: Store>(
             .store()
             .get(&t.record.id, &rtype, &id)
             .await?
-            .ok_or_else(|| gone(&rtype, &id))?;
+            .ok_or_else(|| store::not_found(&rtype, &id))?;
         let none_match = headers
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok());
@@ -487,11 +476,6 @@ pub(super) async fn read<S: Store>(
         Ok(None) => StatusCode::NOT_MODIFIED.into_response(),
         Err(e) => answer(&t, Err(e)),
     }
-}
-
-fn gone(rtype: &str, id: &str) -> ScimError {
-    let id: String = id.chars().take(64).collect();
-    ScimError::not_found(format!("{rtype} {id} not found"))
 }
 
 pub(super) async fn replace<S: Store>(
@@ -598,80 +582,56 @@ pub(super) async fn patch<S: Store>(
 /// the whole group (what it adds or removes depends only on them), so the cost follows the
 /// change. Anything else on `members` reads every member.
 fn touched_members(p: &Provider, op: &PatchOp) -> Touch {
+    let is_members = |name: &str| {
+        let name = name.rsplit_once(':').map_or(name, |(_, n)| n);
+        name.eq_ignore_ascii_case("members")
+    };
     let mut values = Vec::new();
     for o in &op.operations {
-        let path = o.path.as_deref().map(str::trim).unwrap_or_default();
-        let on_members = path.to_ascii_lowercase();
-        let on_members = on_members
-            .rsplit_once(':')
-            .map_or(on_members.as_str(), |(_, n)| n)
-            .to_owned();
-        if path.is_empty() {
+        let Some(path) = o.path.as_deref().map(str::trim).filter(|p| !p.is_empty()) else {
             // A no-path operation names attributes in its value.
-            let names_members = o
-                .value
-                .as_ref()
-                .and_then(Value::as_object)
-                .is_some_and(|v| {
-                    v.keys().any(|k| {
-                        let k = k.rsplit_once(':').map_or(k.as_str(), |(_, n)| n);
-                        k.eq_ignore_ascii_case("members")
-                    })
-                });
-            if names_members {
+            let names = o.value.as_ref().and_then(Value::as_object);
+            if names.is_some_and(|v| v.keys().any(|k| is_members(k))) {
                 return Touch::All;
             }
             continue;
-        }
-        if !on_members.starts_with("members") {
+        };
+        // Read with the core's grammar: a `:` or `members` inside a filter literal is no name.
+        let Ok(parsed) = path.parse::<PatchPath>() else {
+            return Touch::All;
+        };
+        let attr = parsed.attr();
+        if !attr.name().eq_ignore_ascii_case("members") {
             continue;
         }
-        match (o.op.as_str(), on_members.as_str()) {
-            ("add", "members") => {
-                let Some(items) = o.value.as_ref().and_then(Value::as_array) else {
+        let listed = match (o.op, parsed.value_filter(), attr.sub_attribute()) {
+            (Op::Add, None, None) => o.value.as_ref(),
+            // Entra's form: the members to remove listed in `value`.
+            (Op::Remove, None, None) if p.compat().remove_with_value => o.value.as_ref(),
+            (Op::Remove, Some(filter), None) => {
+                let mut named = Vec::new();
+                if !collect_value_eq(filter, &mut named) {
                     return Touch::All;
-                };
-                for item in items {
-                    match item.get("value").and_then(Value::as_str) {
-                        Some(v) => values.push(fold(v)),
-                        None => return Touch::All,
-                    }
                 }
+                values.extend(named.iter().map(|v| fold(v)));
+                continue;
             }
-            ("remove", "members") if p.compat().remove_with_value => {
-                // Entra's form: the members to remove listed in `value`.
-                let Some(items) = o.value.as_ref().and_then(Value::as_array) else {
-                    return Touch::All;
-                };
-                for item in items {
-                    match item.get("value").and_then(Value::as_str) {
-                        Some(v) => values.push(fold(v)),
-                        None => return Touch::All,
-                    }
-                }
-            }
-            ("remove", _) => match value_eq_chain(path) {
-                Some(vs) => values.extend(vs.iter().map(|v| fold(v))),
-                None => return Touch::All,
-            },
             _ => return Touch::All,
+        };
+        let Some(items) = listed.and_then(Value::as_array) else {
+            return Touch::All;
+        };
+        for item in items {
+            match item.get("value").and_then(Value::as_str) {
+                Some(v) => values.push(fold(v)),
+                None => return Touch::All,
+            }
         }
     }
     Touch::Values(values)
 }
 
-/// The values of `members[value eq "a" or value eq "b"]`, if the path is exactly that.
-fn value_eq_chain(path: &str) -> Option<Vec<String>> {
-    let parsed: scimkit::PatchPath = path.parse().ok()?;
-    let filter = parsed.value_filter()?;
-    let attr = parsed.attr();
-    if attr.sub_attribute().is_some() || !attr.name().eq_ignore_ascii_case("members") {
-        return None;
-    }
-    let mut out = Vec::new();
-    collect_value_eq(filter, &mut out).then_some(out)
-}
-
+/// Collects the values of `value eq "a" or value eq "b"`; `false` for any other filter.
 fn collect_value_eq(f: &scimkit::Filter, out: &mut Vec<String>) -> bool {
     use scimkit::{CompValue, CompareOp, Filter};
     match f {

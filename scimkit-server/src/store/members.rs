@@ -7,8 +7,8 @@ use scimkit::ScimError;
 use scimkit::sql::{Dialect, MemberRow, fold};
 use serde_json::{Map, Value};
 
-use super::Touch;
 use super::db::{Db, Param, Row, Tx, failure, list, tuples};
+use super::{Touch, clip};
 
 /// Rows per multi-row `INSERT`: 9 values each, well within both databases' parameter limits.
 const CHUNK: usize = 500;
@@ -127,7 +127,6 @@ pub(crate) async fn write_difference(
 ) -> Result<Vec<String>, ScimError> {
     let old: HashSet<&MemberRow> = before.iter().collect();
     let new: HashSet<&MemberRow> = after.iter().collect();
-    let kept_ids: HashSet<&str> = after.iter().map(|r| r.member_id.as_str()).collect();
     // A row whose type or display changed is deleted and inserted again.
     let gone: Vec<&str> = before
         .iter()
@@ -147,11 +146,12 @@ pub(crate) async fn write_difference(
             .map_err(|e| failure(&e))?;
     }
     insert(db, tx, tenant, &added).await?;
+    // Members new to the group (not a changed `display` or `type` of one already in it).
     let before_ids: HashSet<&str> = before.iter().map(|r| r.member_id.as_str()).collect();
     Ok(added
         .iter()
         .map(|r| r.member_id.as_str())
-        .filter(|id| kept_ids.contains(id) && !before_ids.contains(id))
+        .filter(|id| !before_ids.contains(id))
         .map(str::to_owned)
         .collect())
 }
@@ -222,10 +222,6 @@ pub(crate) async fn check_exist(
         }
     }
     Ok(())
-}
-
-fn clip(s: &str) -> &str {
-    s.char_indices().nth(64).map_or(s, |(i, _)| &s[..i])
 }
 
 /// Deletes every membership of `id`: as a member of any group, and as a group.

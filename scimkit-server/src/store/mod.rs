@@ -21,6 +21,16 @@ use serde_json::Value;
 
 pub use resources::SqlStore;
 
+/// At most 64 characters of a request value, for an error message.
+pub(crate) fn clip(s: &str) -> &str {
+    s.char_indices().nth(64).map_or(s, |(i, _)| &s[..i])
+}
+
+/// `404`: no resource `id` of `rtype`.
+pub(crate) fn not_found(rtype: &str, id: &str) -> ScimError {
+    ScimError::not_found(format!("{rtype} {} not found", clip(id)))
+}
+
 /// Which members of a group a modification reads: a PATCH that only adds members, or removes
 /// members named by value, needs only those (so its cost follows the change, not the group);
 /// anything else reads them all.

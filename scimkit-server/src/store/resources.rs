@@ -7,7 +7,9 @@ use scimkit::{SchemaRegistry, ScimError};
 use serde_json::Value;
 
 use super::db::{Db, Param, Tx, failure, is_unique_violation, tuples};
-use super::{Listed, Modified, Store, TenantRecord, TokenRecord, Touch, members, schema, tenants};
+use super::{
+    Listed, Modified, Store, TenantRecord, TokenRecord, Touch, members, not_found, schema, tenants,
+};
 
 /// Index rows per multi-row `INSERT` (12 values each).
 const CHUNK: usize = 400;
@@ -283,11 +285,6 @@ fn split(rtype: &str, resource: &Value) -> (Value, Vec<MemberRow>) {
 
 fn taken(name: &str) -> ScimError {
     ScimError::uniqueness(format!("another resource already has this `{name}`"))
-}
-
-fn not_found(rtype: &str, id: &str) -> ScimError {
-    let id: String = id.chars().take(64).collect();
-    ScimError::not_found(format!("{rtype} {id} not found"))
 }
 
 impl Store for SqlStore {
