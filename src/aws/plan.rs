@@ -110,12 +110,15 @@ impl IdentityCenter {
         if let Value::Object(o) = &mut normalized.resource {
             o.insert("schemas".to_owned(), Value::from(vec![core]));
         }
-        let requests = plan(
+        let mut requests = plan(
             current,
             &normalized.resource,
             SchemaRegistry::standard(),
             &self.target(),
         )?;
+        if core == USER_SCHEMA {
+            requests = one_user_name_or_active_per_request(requests);
+        }
         Ok(Plan {
             requests,
             findings: normalized.findings,
@@ -176,6 +179,31 @@ impl IdentityCenter {
             }),
         }
     }
+}
+
+/// PatchUser takes at most one operation on `userName` or `active` per request (rule 39): a
+/// second one moves to a request of its own, after the first.
+fn one_user_name_or_active_per_request(requests: Vec<PatchOp>) -> Vec<PatchOp> {
+    let special = |o: &crate::model::PatchOperation| {
+        o.path
+            .as_deref()
+            .is_some_and(|p| p.eq_ignore_ascii_case("userName") || p.eq_ignore_ascii_case("active"))
+    };
+    let mut out = Vec::with_capacity(requests.len());
+    for r in requests {
+        let (mut first, mut later) = (Vec::new(), Vec::new());
+        let mut seen = false;
+        for o in r.operations {
+            if special(&o) && std::mem::replace(&mut seen, true) {
+                later.push(PatchOp::new(vec![o]));
+            } else {
+                first.push(o);
+            }
+        }
+        out.push(PatchOp::new(first));
+        out.extend(later);
+    }
+    out
 }
 
 /// The primary email's value, else the first one's.

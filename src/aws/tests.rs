@@ -359,6 +359,26 @@ fn rule_39_plan_refuses_to_remove_active() {
 }
 
 #[test]
+fn rule_39_plan_sends_user_name_and_active_apart() {
+    let current = json!({"id": "u-1", "userName": "a@example.com", "displayName": "A",
+        "name": {"givenName": "A", "familyName": "B"}, "active": true});
+    let desired = json!({"userName": "b@example.com", "displayName": "B",
+        "name": {"givenName": "A", "familyName": "B"}, "active": false});
+    let plan = IdentityCenter::new().plan_user(&current, &desired).unwrap();
+    let paths: Vec<Vec<&str>> = plan
+        .requests
+        .iter()
+        .map(|r| {
+            r.operations
+                .iter()
+                .filter_map(|o| o.path.as_deref())
+                .collect()
+        })
+        .collect();
+    assert_eq!(paths, [vec!["active", "displayName"], vec!["userName"]]);
+}
+
+#[test]
 fn rule_45_group_plan_takes_membership_from_the_caller() {
     let current = json!({"id": "g-1", "displayName": "Ops", "members": [{"value": "a"}]});
     let desired = json!({"displayName": "Operations", "members": [{"value": "a"}, {"value": "b", "display": "B"}]});
