@@ -221,26 +221,7 @@ impl Engine {
     /// write ([`Error::DeleteThreshold`]) unless [`Options::force`] is set. Writes that fail
     /// after their retries are [`Failure`]s in the report, not errors.
     pub async fn apply(&self, plan: &Plan) -> Result<Report, Error> {
-        if let (Some(_), false) = (&plan.deletes_blocked, self.options.force) {
-            let users = plan
-                .users
-                .iter()
-                .filter(|u| matches!(u, UserChange::Delete { .. }))
-                .count();
-            let groups = plan
-                .groups
-                .iter()
-                .filter(|g| matches!(g, GroupChange::Delete { .. }))
-                .count();
-            let (kind, planned) = if users >= groups {
-                ("users", users)
-            } else {
-                ("groups", groups)
-            };
-            let limit = match self.options.max_deletes {
-                DeleteLimit::Count(c) => c,
-                DeleteLimit::Share(_) => planned.saturating_sub(1),
-            };
+        if let (Some((kind, planned, limit)), false) = (plan.over_threshold, self.options.force) {
             return Err(Error::DeleteThreshold {
                 kind,
                 planned,

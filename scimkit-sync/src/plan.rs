@@ -143,6 +143,9 @@ pub struct Plan {
     /// Why the deletions exceed the safety threshold, when they do: the plan is then refused
     /// unless `force` is set.
     pub deletes_blocked: Option<String>,
+    /// The first kind past the threshold: (`users`/`groups`, planned, limit).
+    #[serde(skip)]
+    pub(crate) over_threshold: Option<(&'static str, usize, usize)>,
     /// The target ids of the source's users that exist (externalId to id).
     #[serde(skip)]
     pub(crate) user_ids: HashMap<String, String>,
@@ -453,6 +456,7 @@ pub(crate) fn compute(
         skipped: Vec::new(),
         memberships_from,
         deletes_blocked: None,
+        over_threshold: None,
         user_ids: HashMap::new(),
         claimed: HashSet::new(),
         known: BTreeMap::new(),
@@ -513,7 +517,10 @@ pub(crate) fn compute(
         m.sort();
         plan.known.insert(gid.clone(), m);
     }
-    plan.deletes_blocked = blocked(&plan, snapshot, deletes);
+    plan.over_threshold = blocked(&plan, snapshot, deletes);
+    plan.deletes_blocked = plan.over_threshold.map(|(kind, n, limit)| {
+        format!("{n} {kind} would be deleted; the limit is {limit} (set `force` to go on)")
+    });
     plan
 }
 
@@ -712,7 +719,11 @@ pub(crate) fn match_groups<'t>(source: &Source, snapshot: &'t Snapshot) -> Vec<O
 }
 
 /// Why the planned deletions exceed the policy's threshold, if they do.
-fn blocked(plan: &Plan, snapshot: &Snapshot, policy: DeletePolicy) -> Option<String> {
+fn blocked(
+    plan: &Plan,
+    snapshot: &Snapshot,
+    policy: DeletePolicy,
+) -> Option<(&'static str, usize, usize)> {
     let users = plan
         .users
         .iter()
@@ -723,12 +734,12 @@ fn blocked(plan: &Plan, snapshot: &Snapshot, policy: DeletePolicy) -> Option<Str
         .iter()
         .filter(|g| matches!(g, GroupChange::Delete { .. }))
         .count();
-    let check = |kind: &str, n: usize, total: usize| {
+    let check = |kind: &'static str, n: usize, total: usize| {
         let limit = match policy.limit {
             DeleteLimit::Count(c) => c,
             DeleteLimit::Share(s) => (s.clamp(0.0, 1.0) * total as f64).floor() as usize,
         };
-        (n > limit).then(|| format!("{n} of {total} {kind} would be deleted; the limit is {limit}"))
+        (n > limit).then_some((kind, n, limit))
     };
     check("users", users, snapshot.users.len())
         .or_else(|| check("groups", groups, snapshot.groups.len()))

@@ -31,8 +31,13 @@ pub struct TestFaults {
     pub throttle: f64,
     pub error: f64,
     pub reset: f64,
+    /// Requests per second (a token bucket holding one second's worth); past it 429 with
+    /// `Retry-After` (whole seconds until a token, at least 1), as Identity Center throttles.
+    pub rate: Option<f64>,
+    bucket: std::sync::Mutex<Option<(f64, std::time::Instant)>>,
     rng: AtomicU64,
     pub injected: AtomicU64,
+    pub rate_limited: AtomicU64,
 }
 
 impl TestFaults {
@@ -41,8 +46,35 @@ impl TestFaults {
             throttle,
             error,
             reset,
+            rate: None,
+            bucket: std::sync::Mutex::new(None),
             rng: AtomicU64::new(0x9E37_79B9_7F4A_7C15),
             injected: AtomicU64::new(0),
+            rate_limited: AtomicU64::new(0),
+        }
+    }
+
+    /// Only a rate limit.
+    pub fn rate(rate: f64) -> Self {
+        Self {
+            rate: Some(rate),
+            ..Self::new(0.0, 0.0, 0.0)
+        }
+    }
+
+    /// A token, or the whole seconds until one.
+    fn take(&self) -> Result<(), u64> {
+        let Some(rate) = self.rate else { return Ok(()) };
+        let now = std::time::Instant::now();
+        let mut b = self.bucket.lock().unwrap();
+        let (tokens, at) = b.get_or_insert((rate.max(1.0), now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * rate).min(rate.max(1.0));
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err((((1.0 - *tokens) / rate).ceil() as u64).max(1))
         }
     }
 
@@ -64,8 +96,6 @@ fn reset_response() -> Response {
 }
 
 async fn inject(State(f): State<Arc<TestFaults>>, request: Request, next: Next) -> Response {
-    let u = f.draw();
-    let mut edge = f.throttle;
     let status = |s: u16| {
         let mut r = Response::new(Body::from(
             json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": s.to_string(), "detail": "injected"}).to_string(),
@@ -73,6 +103,15 @@ async fn inject(State(f): State<Arc<TestFaults>>, request: Request, next: Next) 
         *r.status_mut() = axum::http::StatusCode::from_u16(s).unwrap();
         r
     };
+    if let Err(wait) = f.take() {
+        f.rate_limited.fetch_add(1, Ordering::Relaxed);
+        let mut r = status(429);
+        r.headers_mut()
+            .insert("retry-after", wait.to_string().parse().unwrap());
+        return r;
+    }
+    let u = f.draw();
+    let mut edge = f.throttle;
     if u < edge {
         f.injected.fetch_add(1, Ordering::Relaxed);
         let mut r = status(429);
