@@ -17,6 +17,7 @@ use crate::plan::{GroupChange, Plan, Profile, Rules, UserChange};
 use crate::read::{find, id_of, join_error};
 use crate::report::{Failure, Progress};
 use crate::state::StateFile;
+use scimkit::schema::USER_SCHEMA;
 
 /// What the phases count, shared by their tasks.
 #[derive(Debug, Default)]
@@ -223,48 +224,16 @@ pub(crate) async fn run(ctx: &Ctx, plan: &Plan) -> Result<(), Error> {
     }
 
     // 4. Deletions: groups, then users (whose memberships were removed above).
-    let mut tasks = JoinSet::new();
-    for change in &plan.groups {
-        if let GroupChange::Delete { id, display_name } = change.clone() {
-            let ctx = ctx.clone();
-            tasks.spawn(async move {
-                if delete(
-                    &ctx,
-                    &format!("/Groups/{id}"),
-                    &format!("delete group {display_name}"),
-                )
-                .await
-                {
-                    ctx.tally.groups_deleted.fetch_add(1, Ordering::Relaxed);
-                    lock(&ctx.state).state.groups.remove(&id);
-                }
-            });
-        }
-    }
-    join_all(tasks).await?;
-    let mut tasks = JoinSet::new();
-    for change in &plan.users {
-        if let UserChange::Delete { id, user_name } = change.clone() {
-            let ctx = ctx.clone();
-            tasks.spawn(async move {
-                if delete(
-                    &ctx,
-                    &format!("/Users/{id}"),
-                    &format!("delete user {user_name}"),
-                )
-                .await
-                {
-                    ctx.tally.users_deleted.fetch_add(1, Ordering::Relaxed);
-                    let mut state = lock(&ctx.state);
-                    for g in state.state.groups.values_mut() {
-                        g.members.remove(&id);
-                        g.pending.remove(&id);
-                    }
-                }
-            });
-        }
-    }
-    join_all(tasks).await?;
+    let groups = plan.groups.iter().filter_map(|g| match g {
+        GroupChange::Delete { id, display_name } => Some((id.clone(), display_name.clone())),
+        _ => None,
+    });
+    delete_all(ctx, "Groups", groups.collect()).await?;
+    let users = plan.users.iter().filter_map(|u| match u {
+        UserChange::Delete { id, user_name } => Some((id.clone(), user_name.clone())),
+        _ => None,
+    });
+    delete_all(ctx, "Users", users.collect()).await?;
     lock(&ctx.state).flush()
 }
 
@@ -333,7 +302,7 @@ async fn create_user(
         return None;
     }
     let requests = if by_external_id {
-        rules.update_user(&found, body)
+        rules.update(&found, body, USER_SCHEMA)
     } else {
         rules.adopt_user(&found, body)
     };
@@ -449,6 +418,40 @@ async fn patch_members(ctx: &Ctx, gid: &str, name: &str, request: &PatchOp) -> R
             Ok(())
         }
     }
+}
+
+/// Deletes `(id, name)`s at `endpoint` (`Users` or `Groups`), concurrently, and forgets them
+/// in the state file.
+async fn delete_all(
+    ctx: &Ctx,
+    endpoint: &'static str,
+    items: Vec<(String, String)>,
+) -> Result<(), Error> {
+    let mut tasks = JoinSet::new();
+    for (id, name) in items {
+        let ctx = ctx.clone();
+        tasks.spawn(async move {
+            let what = format!(
+                "delete {} {name}",
+                endpoint.trim_end_matches('s').to_lowercase()
+            );
+            if !delete(&ctx, &format!("/{endpoint}/{id}"), &what).await {
+                return;
+            }
+            let mut state = lock(&ctx.state);
+            if endpoint == "Groups" {
+                ctx.tally.groups_deleted.fetch_add(1, Ordering::Relaxed);
+                state.state.groups.remove(&id);
+            } else {
+                ctx.tally.users_deleted.fetch_add(1, Ordering::Relaxed);
+                for g in state.state.groups.values_mut() {
+                    g.members.remove(&id);
+                    g.pending.remove(&id);
+                }
+            }
+        });
+    }
+    join_all(tasks).await.map(drop)
 }
 
 /// `DELETE`; a 404 (already gone) is success.

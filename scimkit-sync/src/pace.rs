@@ -11,10 +11,10 @@ use tokio::sync::Notify;
 /// - **Requests in flight.** Each success adds `1 / limit` (one more per window of
 ///   successes); a 429 halves the limit, at most once per `cooldown`, so that the 429s of one
 ///   burst (answers to requests sent before the first of them arrived) count once.
-/// - **A send rate**, only once the 429s show a rate limit rather than noise: when a quarter
+/// - **A send rate**, only once the 429s show a rate limit rather than noise: when a third
 ///   or more of the last second's answers are 429s, the rate becomes 90% of the successes of
-///   that second; each success then adds 5% a second, and each 429 takes 10% off (once per
-///   `cooldown`). A target that throttles a random tenth of requests never trips it, and
+///   that second; each success then adds 0.1 (a tenth more a second), and a 429 takes a tenth
+///   off (once per `cooldown`). A target that throttles a random tenth of requests never trips it, and
 ///   its 429s cost only the request that got them: that request waits its `Retry-After`
 ///   (the client's job) without holding a place in flight.
 #[derive(Debug)]
@@ -159,7 +159,8 @@ impl Pacer {
         s.window.ok += 1;
         s.limit = (s.limit + 1.0 / s.limit).min(self.max);
         if let Some(r) = s.rate {
-            s.rate = Some(r + 0.05);
+            // A tenth more a second (at `r` successes a second), what a 429 takes off.
+            s.rate = Some(r + 0.1);
         }
     }
 
@@ -170,7 +171,10 @@ impl Pacer {
         s.window.roll(now);
         s.window.throttled += 1;
         let w = &s.window;
-        let limited = w.throttled >= 3 && w.throttled * 3 >= w.ok;
+        // Ten 429s and one for every two successes: a random tenth of requests throttled
+        // (noise) essentially never gets there within a second; a drained token bucket
+        // answers hundreds.
+        let limited = w.throttled >= 10 && w.throttled * 2 >= w.ok;
         if s.rate.is_none() && limited {
             s.rate = Some((0.9 * s.window.ok_rate(now)).max(1.0));
             s.last_decrease = Some(now);
@@ -262,6 +266,20 @@ mod tests {
         }
         // Three sends at the learned rate take about two intervals.
         assert!(t.elapsed() >= Duration::from_secs_f64(1.9 / r));
+    }
+
+    #[test]
+    fn a_random_tenth_throttled_is_not_a_rate() {
+        let p = Pacer::new(8, 16);
+        for i in 0..2000 {
+            if i % 10 == 9 {
+                p.throttled();
+            } else {
+                p.success();
+            }
+        }
+        assert_eq!(p.rate(), None);
+        assert!(p.limit() >= 8.0, "{}", p.limit());
     }
 
     #[test]

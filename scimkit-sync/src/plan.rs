@@ -287,67 +287,43 @@ fn rfc_target() -> Target {
 }
 
 impl Rules<'_> {
-    /// The body of `POST /Users`, or why the target would refuse it.
-    pub(crate) fn user_body(&self, user: &Value) -> Result<Value, String> {
-        match self.0 {
-            Profile::IdentityCenter(ic) => {
-                let n = ic.normalize_user(user);
-                if let Some(f) = n.rejections().next() {
-                    return Err(f.to_string());
-                }
-                Ok(with_schemas(n.resource, USER_SCHEMA))
-            }
-            Profile::Rfc => Ok(with_schemas(user.clone(), USER_SCHEMA)),
+    /// The body of `POST /Users` (`core` is the User schema) or `POST /Groups` (without
+    /// members), or why the target would refuse it.
+    pub(crate) fn body(&self, resource: &Value, core: &str) -> Result<Value, String> {
+        let Profile::IdentityCenter(ic) = self.0 else {
+            return Ok(with_schemas(resource.clone(), core));
+        };
+        let n = if core == USER_SCHEMA {
+            ic.normalize_user(resource)
+        } else {
+            ic.normalize_group(resource)
+        };
+        if let Some(f) = n.rejections().next() {
+            return Err(f.to_string());
         }
+        Ok(with_schemas(n.resource, core))
     }
 
-    /// The body of `POST /Groups` without members.
-    pub(crate) fn group_body(&self, group: &Value) -> Result<Value, String> {
-        match self.0 {
-            Profile::IdentityCenter(ic) => {
-                let n = ic.normalize_group(group);
-                if let Some(f) = n.rejections().next() {
-                    return Err(f.to_string());
-                }
-                Ok(with_schemas(n.resource, GROUP_SCHEMA))
-            }
-            Profile::Rfc => Ok(with_schemas(group.clone(), GROUP_SCHEMA)),
-        }
-    }
-
-    /// The PATCHes from `current` to `desired` (a user).
-    pub(crate) fn update_user(
+    /// The PATCHes from `current` to `desired`, a user (`core` is the User schema) or a group
+    /// (members left out of both).
+    pub(crate) fn update(
         &self,
         current: &Value,
         desired: &Value,
-    ) -> Result<Vec<PatchOp>, String> {
-        match self.0 {
-            Profile::IdentityCenter(ic) => ic.plan_user(current, desired).map(|p| p.requests),
-            Profile::Rfc => diff_plan(
-                current,
-                &with_schemas(desired.clone(), USER_SCHEMA),
-                SchemaRegistry::standard(),
-                &rfc_target(),
-            ),
-        }
-        .map_err(|e| e.to_string())
-    }
-
-    /// The PATCHes from `current` to `desired` (a group), members left out of both.
-    pub(crate) fn update_group(
-        &self,
-        current: &Value,
-        desired: &Value,
+        core: &str,
     ) -> Result<Vec<PatchOp>, String> {
         let mut current = current.clone();
-        if let Value::Object(o) = &mut current {
+        if let (Value::Object(o), true) = (&mut current, core == GROUP_SCHEMA) {
             o.remove("members");
         }
         match self.0 {
+            Profile::IdentityCenter(ic) if core == USER_SCHEMA => {
+                ic.plan_user(&current, desired).map(|p| p.requests)
+            }
             Profile::IdentityCenter(ic) => ic.plan_group(&current, desired).map(|p| p.requests),
             Profile::Rfc => diff_plan(
                 &current,
-                &with_schemas(desired.clone(), GROUP_SCHEMA),
+                &with_schemas(desired.clone(), core),
                 SchemaRegistry::standard(),
                 &rfc_target(),
             ),
@@ -377,7 +353,7 @@ impl Rules<'_> {
                 });
                 match other {
                     Some(e) => Err(format!("a user with this userName has externalId `{e}`")),
-                    None => self.update_user(found, desired),
+                    None => self.update(found, desired, USER_SCHEMA),
                 }
             }
         }
@@ -571,7 +547,7 @@ fn plan_users<'s>(
                 .map(|t| (t, false))
         });
         let Some((t, by_external_id)) = found else {
-            match rules.user_body(u) {
+            match rules.body(u, USER_SCHEMA) {
                 Ok(body) => {
                     created.insert(ext);
                     user_of.insert(ext, None);
@@ -587,7 +563,7 @@ fn plan_users<'s>(
         };
         let id = id_of(t).unwrap_or("").to_owned();
         let requests = if by_external_id {
-            rules.update_user(t, u)
+            rules.update(t, u, USER_SCHEMA)
         } else {
             rules.adopt_user(t, u)
         };
@@ -641,7 +617,7 @@ fn plan_groups<'s>(
             reason,
         };
         match found.and_then(|t| id_of(t).map(|id| (t, id))) {
-            None => match rules.group_body(&g.body) {
+            None => match rules.body(&g.body, GROUP_SCHEMA) {
                 Ok(body) => plan.groups.push(GroupChange::Create {
                     display_name: name.to_owned(),
                     body,
@@ -654,7 +630,7 @@ fn plan_groups<'s>(
                 }),
                 Err(reason) => plan.skipped.push(skip(reason)),
             },
-            Some((t, id)) => match rules.update_group(t, &g.body) {
+            Some((t, id)) => match rules.update(t, &g.body, GROUP_SCHEMA) {
                 Ok(requests) => {
                     if !requests.is_empty() {
                         plan.groups.push(GroupChange::Update {

@@ -275,41 +275,52 @@ pub(crate) async fn learn_members(
     })
 }
 
-/// `groups.value eq` per group; `None` when the target refuses the filter.
-async fn probe_groups(
+/// `GET /{endpoint}?filter={attr} eq "<id>"` for each id, concurrently: per id, the ids of
+/// what was found (404: none); `None` when the target refuses the filter.
+async fn probe(
     client: &Arc<Client>,
-    groups: &[String],
-) -> Result<Option<HashMap<String, Known>>, Error> {
+    ids: &[String],
+    endpoint: &'static str,
+    attr: &'static str,
+) -> Result<Option<HashMap<String, HashSet<String>>>, Error> {
     let mut tasks = JoinSet::new();
-    for gid in groups {
-        let (client, gid) = (Arc::clone(client), gid.clone());
+    for id in ids {
+        let (client, id) = (Arc::clone(client), id.clone());
         tasks.spawn(async move {
-            let f = eq_filter("groups.value", &gid);
-            let r = list(&client, "Users", Some(&f)).await;
-            (gid, r)
+            let r = list(&client, endpoint, Some(&eq_filter(attr, &id))).await;
+            (id, r)
         });
     }
     let mut out = HashMap::new();
     while let Some(joined) = tasks.join_next().await {
-        let (gid, r) = joined.map_err(join_error)?;
-        match r? {
-            Listing::Items(users) => {
-                let members = users.iter().filter_map(id_of).map(str::to_owned).collect();
-                out.insert(
-                    gid,
-                    Known {
-                        members,
-                        uncertain: HashSet::new(),
-                    },
-                );
-            }
-            Listing::NotFound => {
-                out.insert(gid, Known::default());
-            }
+        let (id, r) = joined.map_err(join_error)?;
+        let found = match r? {
+            Listing::Items(items) => items.iter().filter_map(id_of).map(str::to_owned).collect(),
+            Listing::NotFound => HashSet::new(),
             Listing::Refused => return Ok(None),
-        }
+        };
+        out.insert(id, found);
     }
     Ok(Some(out))
+}
+
+/// `groups.value eq` per group: each group's members.
+async fn probe_groups(
+    client: &Arc<Client>,
+    groups: &[String],
+) -> Result<Option<HashMap<String, Known>>, Error> {
+    let found = probe(client, groups, "Users", "groups.value").await?;
+    Ok(found.map(|f| {
+        f.into_iter()
+            .map(|(gid, members)| {
+                let known = Known {
+                    members,
+                    uncertain: HashSet::new(),
+                };
+                (gid, known)
+            })
+            .collect()
+    }))
 }
 
 /// `members eq` per user: each user's group ids.
@@ -317,34 +328,14 @@ async fn probe_users(
     client: &Arc<Client>,
     users: &[String],
 ) -> Result<HashMap<String, HashSet<String>>, Error> {
-    let mut tasks = JoinSet::new();
-    for uid in users {
-        let (client, uid) = (Arc::clone(client), uid.clone());
-        tasks.spawn(async move {
-            let f = eq_filter("members", &uid);
-            let r = list(&client, "Groups", Some(&f)).await;
-            (uid, r)
-        });
-    }
-    let mut out = HashMap::new();
-    while let Some(joined) = tasks.join_next().await {
-        let (uid, r) = joined.map_err(join_error)?;
-        let groups = match r? {
-            Listing::Items(groups) => groups.iter().filter_map(id_of).map(str::to_owned).collect(),
-            Listing::NotFound => HashSet::new(),
-            Listing::Refused => {
-                return Err(Error::Target {
-                    method: "GET".to_owned(),
-                    path: "/Groups?filter=members eq …".to_owned(),
-                    status: Some(400),
-                    message: "the target refuses member filters: memberships cannot be read"
-                        .to_owned(),
-                });
-            }
-        };
-        out.insert(uid, groups);
-    }
-    Ok(out)
+    probe(client, users, "Groups", "members")
+        .await?
+        .ok_or_else(|| Error::Target {
+            method: "GET".to_owned(),
+            path: "/Groups?filter=members eq …".to_owned(),
+            status: Some(400),
+            message: "the target refuses member filters: memberships cannot be read".to_owned(),
+        })
 }
 
 pub(crate) fn join_error(e: tokio::task::JoinError) -> Error {
