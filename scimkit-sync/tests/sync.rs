@@ -244,3 +244,44 @@ async fn converges_through_faults() {
     emu.assert_matches(&users, &groups).await;
     emu.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn adopts_by_user_name_and_chunks_big_groups() {
+    let emu = Emulator::start(None).await;
+    let (users, _) = directory(250, 1, 1);
+    let everyone: Vec<Value> = (0..250)
+        .map(|i| json!({"value": format!("e{i}")}))
+        .collect();
+    let groups = vec![json!({"displayName": "Everyone", "externalId": "all", "members": everyone})];
+    // A user made by hand before the sync: same userName (in another case) and email, no
+    // externalId. Identity Center's upsert rule adopts it.
+    let mut by_hand = users[7].clone();
+    by_hand.as_object_mut().unwrap().remove("externalId");
+    by_hand["userName"] = json!("USER7@example.com");
+    by_hand["schemas"] = json!(["urn:ietf:params:scim:schemas:core:2.0:User"]);
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{}/Users", emu.base))
+        .bearer_auth(&emu.token)
+        .header("content-type", "application/scim+json")
+        .body(by_hand.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let engine = emu.engine();
+    let plan = engine.plan(&source(&users, &groups)).await.unwrap();
+    let text = plan.to_string();
+    assert!(text.contains("update user e7"), "{text}");
+    assert!(
+        text.contains("create group Everyone with 250 members"),
+        "{text}"
+    );
+    // 249 creates, 1 update, the group with 100 members and 2 PATCHes of 100 and 50.
+    assert_eq!(plan.write_count(), 249 + 1 + 1 + 2, "{text}");
+    let report = engine.apply(&plan).await.unwrap();
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    assert_eq!(report.writes, 253);
+    emu.assert_matches(&users, &groups).await;
+    emu.stop().await;
+}
