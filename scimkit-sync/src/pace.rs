@@ -11,10 +11,11 @@ use tokio::sync::Notify;
 /// - **Requests in flight.** Each success adds `1 / limit` (one more per window of
 ///   successes); a 429 halves the limit, at most once per `cooldown`, so that the 429s of one
 ///   burst (answers to requests sent before the first of them arrived) count once.
-/// - **A send rate**, only once the 429s show a rate limit rather than noise: when a third
-///   or more of the last second's answers are 429s, the rate becomes 90% of the successes of
-///   that second; each success then adds 0.1 (a tenth more a second), and a 429 takes a tenth
-///   off (once per `cooldown`). A target that throttles a random tenth of requests never trips it, and
+/// - **A send rate**, only once the 429s show a rate limit rather than noise: when a second
+///   brings thirty 429s and one for every two successes, the rate starts at what a
+///   bucket holding a second's worth would have allowed, and each second corrects it: a
+///   second with 429s sets it to 95% of that second's successes (what the target let
+///   through), a second without raises it 5%. A target that throttles a random tenth of requests never trips it, and
 ///   its 429s cost only the request that got them: that request waits its `Retry-After`
 ///   (the client's job) without holding a place in flight.
 #[derive(Debug)]
@@ -42,28 +43,29 @@ struct Window {
     start: Instant,
     ok: u32,
     throttled: u32,
-    last_ok_rate: f64,
 }
 
-impl Window {
+impl State {
+    /// Starts a new window once the current one is a second old. Under a learned rate, the
+    /// second that ended corrects it: with 429s, its successes are what the target allowed
+    /// (95% of them is the new rate); without, the rate may grow (5%).
     fn roll(&mut self, now: Instant) {
-        let age = now.duration_since(self.start).as_secs_f64();
-        if age >= 1.0 {
-            self.last_ok_rate = f64::from(self.ok) / age;
-            self.start = now;
-            self.ok = 0;
-            self.throttled = 0;
+        let w = &mut self.window;
+        let age = now.duration_since(w.start).as_secs_f64();
+        if age < 1.0 {
+            return;
         }
-    }
-
-    fn ok_rate(&self, now: Instant) -> f64 {
-        let age = now.duration_since(self.start).as_secs_f64();
-        let current = f64::from(self.ok) / age.max(0.25);
-        if age >= 0.5 {
-            current
-        } else {
-            self.last_ok_rate.max(current)
+        let ok_rate = f64::from(w.ok) / age;
+        if let Some(r) = self.rate {
+            self.rate = Some(if w.throttled > 0 {
+                (0.95 * ok_rate).max(1.0)
+            } else {
+                r * 1.05
+            });
         }
+        w.start = now;
+        w.ok = 0;
+        w.throttled = 0;
     }
 }
 
@@ -98,7 +100,6 @@ impl Pacer {
                     start: Instant::now(),
                     ok: 0,
                     throttled: 0,
-                    last_ok_rate: 0.0,
                 },
             }),
             notify: Notify::new(),
@@ -155,38 +156,31 @@ impl Pacer {
     pub(crate) fn success(&self) {
         let mut s = self.lock();
         let now = Instant::now();
-        s.window.roll(now);
+        s.roll(now);
         s.window.ok += 1;
         s.limit = (s.limit + 1.0 / s.limit).min(self.max);
-        if let Some(r) = s.rate {
-            // A tenth more a second (at `r` successes a second), what a 429 takes off.
-            s.rate = Some(r + 0.1);
-        }
     }
 
     /// The target answered 429.
     pub(crate) fn throttled(&self) {
         let mut s = self.lock();
         let now = Instant::now();
-        s.window.roll(now);
+        s.roll(now);
         s.window.throttled += 1;
+        // Thirty 429s and one for every two successes within a second: a random tenth of
+        // requests throttled (noise) does not get there (the odds are below one in 10^8); a
+        // drained token bucket does within milliseconds. The successes so far came from the
+        // bucket's content (commonly a second's worth) and its refill, so `ok / (1 + age)`
+        // does not overshoot such a limit.
         let w = &s.window;
-        // Ten 429s and one for every two successes: a random tenth of requests throttled
-        // (noise) essentially never gets there within a second; a drained token bucket
-        // answers hundreds.
-        let limited = w.throttled >= 10 && w.throttled * 2 >= w.ok;
-        if s.rate.is_none() && limited {
-            s.rate = Some((0.9 * s.window.ok_rate(now)).max(1.0));
-            s.last_decrease = Some(now);
-            return;
+        if s.rate.is_none() && w.throttled >= 30 && w.throttled * 2 >= w.ok {
+            let age = now.duration_since(w.start).as_secs_f64();
+            s.rate = Some((f64::from(w.ok) / (1.0 + age)).max(1.0));
         }
         if s.last_decrease
             .is_none_or(|t| now.duration_since(t) >= self.cooldown)
         {
             s.limit = (s.limit / 2.0).max(1.0);
-            if let Some(r) = s.rate {
-                s.rate = Some((r * 0.9).max(1.0));
-            }
             s.last_decrease = Some(now);
         }
     }
@@ -255,9 +249,11 @@ mod tests {
         for _ in 0..20 {
             p.success();
         }
-        for _ in 0..10 {
+        for _ in 0..29 {
             p.throttled();
         }
+        assert_eq!(p.rate(), None);
+        p.throttled();
         let r = p.rate().unwrap();
         assert!(r >= 1.0, "{r}");
         let t = Instant::now();
