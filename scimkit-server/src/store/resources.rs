@@ -1,18 +1,14 @@
 //! [`SqlStore`]: resources in the core's layout, on SQLite or PostgreSQL.
 
-use scimkit::sql::{
-    Dialect, IndexRow, ListRequest, MemberRow, index_rows, take_members, unique_keys,
-};
+use scimkit::sql::{Dialect, ListRequest, MemberRow, take_members};
 use scimkit::{SchemaRegistry, ScimError};
 use serde_json::Value;
 
-use super::db::{Db, Param, Tx, failure, is_unique_violation, tuples};
+use super::db::{Db, Tx, failure, is_unique_violation};
 use super::{
-    Listed, Modified, Store, TenantRecord, TokenRecord, Touch, members, not_found, schema, tenants,
+    Listed, Modified, Store, TenantRecord, TokenRecord, Touch, keys, members, not_found, schema,
+    tenants,
 };
-
-/// Index rows per multi-row `INSERT` (12 values each).
-const CHUNK: usize = 400;
 
 /// A [`Store`] on SQLite (embedded, the default) or PostgreSQL, in the layout of
 /// [`scimkit::sql`]. Cheap to clone: clones share the pool.
@@ -28,7 +24,7 @@ const CHUNK: usize = 400;
 /// ```
 #[derive(Debug, Clone)]
 pub struct SqlStore {
-    db: Db,
+    pub(super) db: Db,
 }
 
 impl SqlStore {
@@ -92,93 +88,6 @@ impl SqlStore {
             Some(r) => Ok(Some((r.json(0)?, r.int(1)))),
             None => Ok(None),
         }
-    }
-
-    /// Writes what filters and uniqueness read beside a document: its index rows and claims
-    /// (the old ones deleted first when `replace`).
-    async fn write_keys(
-        &self,
-        tx: &mut Tx,
-        (tenant, rtype, id): (&str, &str, &str),
-        doc: &Value,
-        schemas: &SchemaRegistry,
-        replace: bool,
-    ) -> Result<(), ScimError> {
-        let db = &self.db;
-        let key = || -> Vec<Param> { vec![tenant.into(), rtype.into(), id.into()] };
-        if replace {
-            for sql in [
-                "DELETE FROM scim_index WHERE tenant = $1 AND rtype = $2 AND id = $3",
-                "DELETE FROM scim_unique WHERE tenant = $1 AND rtype = $2 AND id = $3",
-            ] {
-                tx.execute(&db.stmt(sql, key()))
-                    .await
-                    .map_err(|e| failure(&e))?;
-            }
-        }
-        let rows = index_rows(doc);
-        for chunk in rows.chunks(CHUNK) {
-            let sql = format!(
-                "INSERT INTO scim_index (tenant, rtype, id, path, elem, kind, fold, exact, num, \
-                 num_int, instant, bool_value) VALUES {}",
-                tuples(chunk.len(), 12, 1)
-            );
-            let mut params = Vec::with_capacity(chunk.len() * 12);
-            for r in chunk {
-                push_index_row(&mut params, tenant, rtype, id, r);
-            }
-            tx.execute(&db.stmt(&sql, params))
-                .await
-                .map_err(|e| failure(&e))?;
-        }
-        let claims = unique_keys(schemas, rtype, doc);
-        // Looked up first to name the attribute in the 409; the primary key still decides
-        // between concurrent writers.
-        for c in &claims {
-            let held = tx
-                .rows(&db.stmt(
-                    "SELECT id FROM scim_unique WHERE tenant = $1 AND scope = $2 AND attr = $3 \
-                     AND key = $4",
-                    vec![
-                        tenant.into(),
-                        (&c.scope).into(),
-                        (&c.attr).into(),
-                        (&c.key).into(),
-                    ],
-                ))
-                .await
-                .map_err(|e| failure(&e))?;
-            if !held.is_empty() {
-                return Err(taken(&c.name));
-            }
-        }
-        if !claims.is_empty() {
-            let sql = format!(
-                "INSERT INTO scim_unique (tenant, scope, attr, key, rtype, id) VALUES {}",
-                tuples(claims.len(), 6, 1)
-            );
-            let mut params = Vec::with_capacity(claims.len() * 6);
-            for c in &claims {
-                params.extend([
-                    Param::from(tenant),
-                    Param::from(&c.scope),
-                    Param::from(&c.attr),
-                    Param::from(&c.key),
-                    Param::from(rtype),
-                    Param::from(id),
-                ]);
-            }
-            tx.execute(&db.stmt(&sql, params)).await.map_err(|e| {
-                if is_unique_violation(&e) {
-                    // A concurrent writer claimed it between the lookup and the insert.
-                    let names: Vec<&str> = claims.iter().map(|c| c.name.as_str()).collect();
-                    taken(&names.join("` or `"))
-                } else {
-                    failure(&e)
-                }
-            })?;
-        }
-        Ok(())
     }
 
     async fn write_secret(
@@ -252,24 +161,6 @@ impl SqlStore {
     }
 }
 
-fn push_index_row(params: &mut Vec<Param>, tenant: &str, rtype: &str, id: &str, r: &IndexRow) {
-    params.extend([
-        Param::from(tenant),
-        Param::from(rtype),
-        Param::from(id),
-        Param::from(&r.path),
-        Param::from(r.elem),
-        Param::from(i64::from(r.kind)),
-        Param::from(r.fold.clone()),
-        Param::from(r.exact.clone()),
-        Param::Real(r.num),
-        Param::from(r.num_int.clone()),
-        Param::from(r.instant.clone()),
-        Param::Bool(r.bool_value),
-    ]);
-}
-
-/// A stored document: a Group without `members`, a User without `groups`.
 fn split(rtype: &str, resource: &Value) -> (Value, Vec<MemberRow>) {
     let mut doc = resource.clone();
     let rows = if rtype == "Group" {
@@ -281,10 +172,6 @@ fn split(rtype: &str, resource: &Value) -> (Value, Vec<MemberRow>) {
         o.retain(|k, _| !k.eq_ignore_ascii_case("groups"));
     }
     (doc, rows)
-}
-
-fn taken(name: &str) -> ScimError {
-    ScimError::uniqueness(format!("another resource already has this `{name}`"))
 }
 
 impl Store for SqlStore {
@@ -381,8 +268,7 @@ impl Store for SqlStore {
                 failure(&e)
             }
         })?;
-        self.write_keys(&mut tx, (tenant, rtype, id), &doc, schemas, false)
-            .await?;
+        keys::write(&self.db, &mut tx, (tenant, rtype, id), None, &doc, schemas).await?;
         if !rows.is_empty() {
             let ids: Vec<String> = rows.iter().map(|r| r.member_id.clone()).collect();
             members::check_exist(&self.db, &mut tx, tenant, &ids).await?;
@@ -414,6 +300,8 @@ impl Store for SqlStore {
             .load(&mut tx, tenant, rtype, id)
             .await?
             .ok_or_else(|| not_found(rtype, id))?;
+        // The stored document as it was: its index rows and claims are the ones in the tables.
+        let old = doc.clone();
         let before = if rtype == "Group" {
             members::load(db, &mut tx, tenant, id, &touch).await?
         } else {
@@ -452,8 +340,15 @@ impl Store for SqlStore {
                     "the resource changed while this request ran; retry it",
                 ));
             }
-            self.write_keys(&mut tx, (tenant, rtype, id), &stored, schemas, true)
-                .await?;
+            keys::write(
+                db,
+                &mut tx,
+                (tenant, rtype, id),
+                Some(&old),
+                &stored,
+                schemas,
+            )
+            .await?;
             self.write_secret(&mut tx, tenant, rtype, id, outcome.password_hash)
                 .await?;
         }
