@@ -29,6 +29,8 @@ access control.",
     run,
 };
 
+// Copies of `examples/data/` (a test keeps them equal), inside the package so that it builds
+// from crates.io.
 const USER: &str = include_str!("../data/user.json");
 const USER_UPDATED: &str = include_str!("../data/user-updated.json");
 const GROUP: &str = include_str!("../data/group.json");

@@ -184,8 +184,9 @@ fn a_closed_stdout_is_not_an_error() {
 
 #[test]
 fn the_readme_shows_the_demos_real_output() {
+    // The workspace's README, where the command is introduced.
     let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
     let start = readme
         .find("Its output:\n\n```text\n")
         .expect("the README shows the demo")
@@ -196,4 +197,24 @@ fn the_readme_shows_the_demos_real_output() {
         scimkit(&["demo"]).stdout,
         "paste `scimkit demo` into the README"
     );
+}
+
+#[test]
+fn the_embedded_sample_data_is_the_repositorys() {
+    // `demo` embeds `scimkit-cli/data/`; the README and the help texts point at
+    // `examples/data/`. They must not drift apart.
+    let root = env!("CARGO_MANIFEST_DIR");
+    for name in [
+        "user.json",
+        "user-updated.json",
+        "group.json",
+        "entra-patch.json",
+    ] {
+        let ours = std::fs::read_to_string(format!("{root}/data/{name}")).unwrap();
+        let repo = std::fs::read_to_string(format!("{root}/../examples/data/{name}")).unwrap();
+        assert_eq!(
+            ours, repo,
+            "scimkit-cli/data/{name} differs from examples/data/{name}"
+        );
+    }
 }

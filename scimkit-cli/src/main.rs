@@ -2,9 +2,10 @@
 //! session tags from the shell, built only on the crate's public API.
 //!
 //! ```sh
-//! cargo run --example scimkit -- demo
-//! cargo run --example scimkit -- filter match 'emails[type eq "work"]' examples/data/user.json
-//! cargo run --example scimkit -- help
+//! cargo run -p scimkit-cli -- demo
+//! cargo run -p scimkit-cli -- filter match 'emails[type eq "work"]' examples/data/user.json
+//! cargo run -p scimkit-cli -- help
+//! cargo install --path scimkit-cli     # the `scimkit` binary
 //! ```
 //!
 //! Exit codes: 0 success, 1 a SCIM error about the input (its RFC 7644 §3.12 error body is
