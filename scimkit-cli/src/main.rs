@@ -10,22 +10,23 @@
 //!
 //! Exit codes: 0 success, 1 a SCIM error about the input (its RFC 7644 §3.12 error body is
 //! printed on stdout), 2 a usage or I/O error. Errors are one line on stderr.
+#![forbid(unsafe_code)]
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-mod args;
 mod check;
 mod demo;
 mod filter;
 mod input;
 mod patch;
 mod tags;
+mod usage;
 
+use std::ffi::OsString;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use clap::{CommandFactory, Parser, Subcommand};
 use scimkit::{Compat, ScimError};
-
-use crate::args::{Parsed, Spec};
 
 const USAGE: &str = "\
 scimkit: SCIM 2.0 filters, PATCH requests and AWS session tags from the shell
@@ -47,10 +48,135 @@ global options:
   --compat PRESET   identity-provider compatibility: strict (default), entra, okta, jumpcloud
                     or lenient
   -h, --help        print help
+  -V, --version     print the version
 
 FILE is a path, or `-` or nothing for stdin.
 exit codes: 0 success; 1 the input is in error: a SCIM error (its JSON body on stdout) or a
             resource Identity Center would reject; 2 a usage or I/O error.";
+
+/// The command line: the global options and one subcommand.
+///
+/// The help texts are written by hand (`override_help`), so that each says what its command
+/// reads, prints and exits with; clap parses and reports what it got wrong.
+#[derive(Debug, Parser)]
+#[command(
+    name = "scimkit",
+    version,
+    override_help = USAGE,
+    disable_help_subcommand = true
+)]
+struct Cli {
+    /// The identity provider's compatibility preset (`--compat entra`), before or after the
+    /// subcommand.
+    #[arg(long, global = true, value_name = "PRESET", value_parser = Preset::parse)]
+    compat: Option<Preset>,
+    /// What to do; none prints the usage.
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// The subcommands. Each lives in its own module, with its arguments as a clap `Args` struct
+/// whose `run` does the work; a new one (`sync`, issue 16) is one more variant here, one more
+/// arm in [`Command::run`] and one more line in [`USAGE`].
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// `filter parse` and `filter match`.
+    #[command(
+        subcommand,
+        override_help = filter::HELP,
+        subcommand_required = true,
+        arg_required_else_help = false
+    )]
+    Filter(filter::Command),
+    /// `patch OPS_FILE [FILE]`.
+    #[command(override_help = patch::PATCH_HELP)]
+    Patch(patch::PatchArgs),
+    /// `diff OLD NEW`.
+    #[command(override_help = patch::DIFF_HELP)]
+    Diff(patch::DiffArgs),
+    /// `check --profile identity-center [--fix] [FILE]`.
+    #[command(override_help = check::HELP)]
+    Check(check::Args),
+    /// `tags --map KEY=EXPR … [FILE]`.
+    #[command(override_help = tags::HELP)]
+    Tags(tags::Args),
+    /// `demo`.
+    #[command(override_help = demo::HELP)]
+    Demo(demo::Args),
+    /// `help [COMMAND]`.
+    #[command(override_help = USAGE)]
+    Help(HelpArgs),
+}
+
+impl Command {
+    fn run(&self, preset: &Preset, out: &mut dyn Write) -> Result<(), Failure> {
+        match self {
+            Self::Filter(c) => c.run(preset, out),
+            Self::Patch(a) => a.run(preset, out),
+            Self::Diff(a) => a.run(out),
+            Self::Check(a) => a.run(preset, out),
+            Self::Tags(a) => a.run(out),
+            Self::Demo(a) => a.run(out),
+            Self::Help(a) => a.run(out),
+        }
+    }
+}
+
+/// A `--compat` preset: the core's switches, and the name they were chosen by (`check` reads
+/// `jumpcloud` as a profile too).
+#[derive(Clone, Debug)]
+struct Preset {
+    name: String,
+    compat: Compat,
+}
+
+impl Preset {
+    fn parse(name: &str) -> Result<Self, String> {
+        let compat =
+            Compat::preset(name).ok_or_else(|| format!("unknown --compat preset `{name}`"))?;
+        Ok(Self {
+            name: name.to_ascii_lowercase(),
+            compat,
+        })
+    }
+
+    fn strict() -> Self {
+        Self {
+            name: "strict".to_owned(),
+            compat: Compat::strict(),
+        }
+    }
+
+    fn is(&self, name: &str) -> bool {
+        self.name == name
+    }
+}
+
+/// `help [COMMAND]`: the usage, or one command's help.
+#[derive(Debug, clap::Args)]
+struct HelpArgs {
+    /// The command's words (`filter match`).
+    #[arg(value_name = "COMMAND")]
+    command: Vec<String>,
+}
+
+impl HelpArgs {
+    fn run(&self, out: &mut dyn Write) -> Result<(), Failure> {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut at = &mut cmd;
+        for word in &self.command {
+            at = match at.find_subcommand_mut(word) {
+                Some(sub) if sub.get_name() != "help" => sub,
+                _ => {
+                    let name = self.command.join(" ");
+                    return Err(Failure::usage(format!("unknown command `{name}`")));
+                }
+            };
+        }
+        print(out, at.render_help().to_string().trim_end())
+    }
+}
 
 /// Why a command failed; decides the exit code and what is printed.
 #[derive(Debug)]
@@ -90,38 +216,15 @@ impl From<io::Error> for Failure {
     }
 }
 
-/// A subcommand: its name, help text, options and body.
-pub(crate) struct Command {
-    pub(crate) name: &'static str,
-    pub(crate) help: &'static str,
-    pub(crate) spec: Spec,
-    pub(crate) run: fn(&Parsed, &Compat, &mut dyn Write) -> Result<(), Failure>,
-}
-
-const COMMANDS: &[&Command] = &[
-    &filter::PARSE,
-    &filter::MATCH,
-    &patch::PATCH,
-    &patch::DIFF,
-    &check::CHECK,
-    &tags::TAGS,
-    &demo::DEMO,
-];
-
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<OsString> = std::env::args_os().collect();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let (context, result) = run(&args, &mut out);
-    let result = result.and_then(|()| out.flush().map_err(Failure::from));
+    let result = run(&args, &mut out).and_then(|()| out.flush().map_err(Failure::from));
     match result {
         Ok(()) | Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
         Err(Failure::Usage(m)) => {
-            let hint = context.map_or_else(
-                || "scimkit --help".to_owned(),
-                |c| format!("scimkit {c} --help"),
-            );
-            eprintln!("scimkit: {m} (see `{hint}`)");
+            eprintln!("scimkit: {m} (see `{}`)", usage::help_hint(&args));
             ExitCode::from(2)
         }
         Err(Failure::Rejected(m)) => {
@@ -142,119 +245,21 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs the command named by `args`; returns the command's name for usage hints.
-fn run(args: &[String], out: &mut dyn Write) -> (Option<&'static str>, Result<(), Failure>) {
-    // Only global options may come before the command's name.
-    let mut start = 0;
-    let mut help = false;
-    while let Some(arg) = args.get(start) {
-        match arg.as_str() {
-            "--compat" => start += 2,
-            "-h" | "--help" => {
-                help = true;
-                start += 1;
-            }
-            a if a.starts_with("--compat=") => start += 1,
-            _ => break,
-        }
-    }
-    let Some(word) = args.get(start) else {
-        return (None, print(out, USAGE));
+/// Parses `args` (the program's name first) and runs the command they name.
+fn run(args: &[OsString], out: &mut dyn Write) -> Result<(), Failure> {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => return usage::from_clap(&e, args, out),
     };
-    let rest = args.get(start + 1..).unwrap_or_default();
-    let (name, rest) = match word.as_str() {
-        "help" => return (None, help_for(out, rest)),
-        "filter" => match subcommand_index(rest) {
-            Some(i) if matches!(rest[i].as_str(), "parse" | "match") => {
-                let mut rest = rest.to_vec();
-                let sub = rest.remove(i);
-                (format!("filter {sub}"), rest)
-            }
-            Some(i) => {
-                let m = format!("unknown filter command `{}`", rest[i]);
-                return (Some("filter"), Err(Failure::usage(m)));
-            }
-            None if help || rest.iter().any(|a| a == "-h" || a == "--help") => {
-                return (None, print(out, filter::HELP));
-            }
-            None => {
-                return (
-                    Some("filter"),
-                    Err(Failure::usage("expected `parse` or `match`")),
-                );
-            }
-        },
-        other => (other.to_owned(), rest.to_vec()),
-    };
-    let Some(cmd) = COMMANDS.iter().find(|c| c.name == name) else {
-        return (
-            None,
-            Err(Failure::usage(format!("unknown command `{name}`"))),
-        );
-    };
-    let mut all = args[..start].to_vec();
-    all.extend(rest);
-    let result = Parsed::parse(&all, &cmd.spec).and_then(|parsed| {
-        if parsed.help {
-            return print(out, cmd.help);
-        }
-        let compat = match parsed.option("--compat")? {
-            None => Compat::strict(),
-            Some(p) => Compat::preset(p)
-                .ok_or_else(|| Failure::usage(format!("unknown --compat preset `{p}`")))?,
-        };
-        (cmd.run)(&parsed, &compat, out)
-    });
-    (Some(cmd.name), result)
-}
-
-/// Where the first word that is not an option (nor a `--compat` value) is.
-fn subcommand_index(args: &[String]) -> Option<usize> {
-    let mut i = 0;
-    while let Some(arg) = args.get(i) {
-        match arg.as_str() {
-            "--compat" => i += 2,
-            a if a.starts_with('-') => i += 1,
-            _ => return Some(i),
-        }
-    }
-    None
-}
-
-fn help_for(out: &mut dyn Write, rest: &[String]) -> Result<(), Failure> {
-    let name = rest.join(" ");
-    if name.is_empty() {
-        return print(out, USAGE);
-    }
-    if name == "filter" {
-        return print(out, filter::HELP);
-    }
-    match COMMANDS.iter().find(|c| c.name == name) {
-        Some(c) => print(out, c.help),
-        None => Err(Failure::usage(format!("unknown command `{name}`"))),
+    let preset = cli.compat.unwrap_or_else(Preset::strict);
+    match &cli.command {
+        None => print(out, USAGE),
+        Some(command) => command.run(&preset, out),
     }
 }
 
 fn print(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
     Ok(writeln!(out, "{text}")?)
-}
-
-/// The positional arguments, checked against `min..=max` in number.
-pub(crate) fn positionals<'a>(
-    parsed: &'a Parsed,
-    min: usize,
-    max: usize,
-    what: &str,
-) -> Result<Vec<&'a str>, Failure> {
-    let n = parsed.positional.len();
-    if n < min {
-        return Err(Failure::usage(format!("expected {what}")));
-    }
-    if n > max {
-        let extra = &parsed.positional[max];
-        return Err(Failure::usage(format!("unexpected argument `{extra}`")));
-    }
-    Ok(parsed.positional.iter().map(String::as_str).collect())
 }
 
 /// Writes a JSON value on one line.

@@ -2,14 +2,11 @@
 
 use std::io::Write;
 
-use scimkit::{Compat, PatchOp, Patcher, SchemaRegistry, ScimError};
+use scimkit::{PatchOp, Patcher, SchemaRegistry, ScimError};
 
-use crate::args::{Parsed, Spec};
-use crate::{Command, Failure, input, positionals, write_json_pretty};
+use crate::{Failure, Preset, input, write_json_pretty};
 
-pub(crate) const PATCH: Command = Command {
-    name: "patch",
-    help: "\
+pub(crate) const PATCH_HELP: &str = "\
 usage: scimkit [--compat PRESET] patch OPS_FILE [FILE]
 
 Applies the PATCH request in OPS_FILE (a PatchOp body, RFC 7644 §3.5.2) to the resource in
@@ -22,17 +19,9 @@ The request applies completely or not at all: on failure, prints the SCIM error 
 `--compat entra` accepts Entra's deviations, such as `remove` with a `value` listing members.
 
 example:
-  $ scimkit --compat entra patch examples/data/entra-patch.json examples/data/group.json",
-    spec: Spec {
-        options: &[],
-        flags: &[],
-    },
-    run: patch,
-};
+  $ scimkit --compat entra patch examples/data/entra-patch.json examples/data/group.json";
 
-pub(crate) const DIFF: Command = Command {
-    name: "diff",
-    help: "\
+pub(crate) const DIFF_HELP: &str = "\
 usage: scimkit diff OLD NEW
 
 Prints the PATCH request (a PatchOp body) that turns the resource in OLD into the one in NEW:
@@ -42,35 +31,48 @@ attributes (`id`, `meta`) and `schemas` are left out. Either file may be `-` for
 Two equivalent resources give an empty `Operations` list.
 
 example:
-  $ scimkit diff examples/data/user.json examples/data/user-updated.json",
-    spec: Spec {
-        options: &[],
-        flags: &[],
-    },
-    run: diff,
-};
+  $ scimkit diff examples/data/user.json examples/data/user-updated.json";
 
-fn patch(args: &Parsed, compat: &Compat, out: &mut dyn Write) -> Result<(), Failure> {
-    let pos = positionals(args, 1, 2, "OPS_FILE")?;
-    let request: PatchOp =
-        serde_json::from_value(input::read_json(Some(pos[0]))?).map_err(|e| {
-            ScimError::invalid_syntax(format!("{}: not a PatchOp request: {e}", pos[0]))
-        })?;
-    let mut resource = input::read_json(pos.get(1).copied())?;
-    let schemas = SchemaRegistry::default();
-    Patcher::new(&schemas)
-        .compat(*compat)
-        .apply(&request, &mut resource)?;
-    write_json_pretty(out, &resource)
+/// `patch OPS_FILE [FILE]`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct PatchArgs {
+    /// The PatchOp request.
+    ops_file: String,
+    /// The resource; stdin when absent or `-`.
+    file: Option<String>,
 }
 
-fn diff(args: &Parsed, _compat: &Compat, out: &mut dyn Write) -> Result<(), Failure> {
-    let pos = positionals(args, 2, 2, "OLD and NEW")?;
-    if pos[0] == "-" && pos[1] == "-" {
-        return Err(Failure::usage("only one of OLD and NEW can be stdin"));
+impl PatchArgs {
+    pub(crate) fn run(&self, preset: &Preset, out: &mut dyn Write) -> Result<(), Failure> {
+        let ops = self.ops_file.as_str();
+        let request: PatchOp = serde_json::from_value(input::read_json(Some(ops))?)
+            .map_err(|e| ScimError::invalid_syntax(format!("{ops}: not a PatchOp request: {e}")))?;
+        let mut resource = input::read_json(self.file.as_deref())?;
+        let schemas = SchemaRegistry::default();
+        Patcher::new(&schemas)
+            .compat(preset.compat)
+            .apply(&request, &mut resource)?;
+        write_json_pretty(out, &resource)
     }
-    let old = input::read_json(Some(pos[0]))?;
-    let new = input::read_json(Some(pos[1]))?;
-    let request = scimkit::diff::diff(&old, &new, &SchemaRegistry::default())?;
-    write_json_pretty(out, &request)
+}
+
+/// `diff OLD NEW`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct DiffArgs {
+    /// The resource as it is.
+    old: String,
+    /// The resource as it should become.
+    new: String,
+}
+
+impl DiffArgs {
+    pub(crate) fn run(&self, out: &mut dyn Write) -> Result<(), Failure> {
+        if self.old == "-" && self.new == "-" {
+            return Err(Failure::usage("only one of OLD and NEW can be stdin"));
+        }
+        let old = input::read_json(Some(&self.old))?;
+        let new = input::read_json(Some(&self.new))?;
+        let request = scimkit::diff::diff(&old, &new, &SchemaRegistry::default())?;
+        write_json_pretty(out, &request)
+    }
 }
