@@ -267,8 +267,7 @@ pub(crate) fn write_json_line(
     out: &mut dyn Write,
     value: &impl serde::Serialize,
 ) -> Result<(), Failure> {
-    let text = serde_json::to_string(value).map_err(ScimError::from)?;
-    Ok(writeln!(out, "{text}")?)
+    print(out, &serde_json::to_string(value).map_err(ScimError::from)?)
 }
 
 /// Writes a JSON value indented, for reading.
@@ -276,8 +275,10 @@ pub(crate) fn write_json_pretty(
     out: &mut dyn Write,
     value: &impl serde::Serialize,
 ) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(value).map_err(ScimError::from)?;
-    Ok(writeln!(out, "{text}")?)
+    print(
+        out,
+        &serde_json::to_string_pretty(value).map_err(ScimError::from)?,
+    )
 }
 
 /// Keeps a message on one line of stderr.
