@@ -1,6 +1,7 @@
 //! The axum [`router`]: every tenant's SCIM endpoints under `/{tenant}/scim/v2`, bearer
 //! authentication per tenant, limits, and SCIM error bodies for every failure.
 
+mod identity_center;
 mod reply;
 mod resources;
 
