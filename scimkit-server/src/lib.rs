@@ -50,12 +50,14 @@
 struct ReadmeDoctests;
 
 mod cursor;
+mod faults;
 mod http;
 mod password;
 mod serve;
 mod store;
 mod tenant;
 
+pub use faults::{FaultCounts, Faults, FaultsError};
 pub use http::{Failure, Limits, Reply, Service, router};
 pub use serve::{ServeOptions, serve};
 pub use store::{Listed, Modified, SqlStore, Store, TenantRecord, TokenRecord, Touch};
