@@ -113,10 +113,15 @@ async fn rate_limit_per_tenant() {
         .unwrap();
     let t = s.tenant("strict", false).await;
     let other = s.tenant("strict", false).await;
-    let mut ok = 0;
-    let mut limited = None;
+    // A burst of 20 at once.
+    let mut burst = tokio::task::JoinSet::new();
     for _ in 0..20 {
-        let a = t.get("/Users").await;
+        let t = t.clone();
+        burst.spawn(async move { t.get("/Users").await });
+    }
+    let (mut ok, mut limited) = (0, None);
+    while let Some(a) = burst.join_next().await {
+        let a = a.unwrap();
         match a.status.as_u16() {
             200 => ok += 1,
             429 => limited = Some(a),
@@ -124,7 +129,7 @@ async fn rate_limit_per_tenant() {
         }
     }
     // The bucket holds one second (5), refilled at 5/s while the burst runs.
-    assert!((5..=10).contains(&ok), "{ok} of 20 passed");
+    assert!((5..=8).contains(&ok), "{ok} of 20 passed");
     let limited = limited.expect("a burst past the bucket gets 429s");
     let wait: u64 = limited.headers["retry-after"]
         .to_str()

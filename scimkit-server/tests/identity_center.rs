@@ -110,6 +110,11 @@ async fn members_hidden_and_filtered(kind: Kind) {
     }
     let a = t.get("/Groups?cursor&count=1").await;
     assert_eq!(a.body["Resources"][0]["members"], json!([]), "{}", a.text);
+    // `count` 1 to 100, with a cursor or without.
+    for q in ["count=101", "count=0", "cursor&count=101", "cursor&count=0"] {
+        assert_ic_error(&t.get(&format!("/Groups?{q}")).await, 400);
+    }
+    assert_eq!(t.get("/Groups?count=100").await.status, 200);
 
     // Membership through filters: `members eq`, `members.value eq`.
     for f in [

@@ -237,6 +237,10 @@ async fn list_in<S: Store>(
     lr.sort_order = query.sort_order();
     lr.page = query.page();
     let members = shows_members(p, &request);
+    if identity_center {
+        // Identity Center's `count` runs 1 to 100, with or without a cursor.
+        page_size(p, request.count, true)?;
+    }
     let Some(cursor) = request.cursor.as_deref() else {
         let listed = s.store().list(&lr, &schemas, members).await?;
         let resources: Vec<Value> = listed
