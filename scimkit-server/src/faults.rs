@@ -32,7 +32,7 @@ use crate::tenant::Tenant;
 /// | `reset-before`, `reset-after` | share | only one of the two kinds of `reset` |
 /// | `rate` | requests per second | a token bucket per tenant, holding one second of requests; past it `429` with `Retry-After` |
 /// | `retry-after` | seconds | the `Retry-After` of a throttled answer (default 1) |
-/// | `seed` | integer | the random draws start from this seed, so a run is repeatable |
+/// | `seed` | integer | the random draws start from this seed, so a run that sends its requests one at a time is repeatable |
 ///
 /// The shares together may not pass 1. Unknown keys, shares outside `0..=1` and a rate that
 /// is not positive are refused.
@@ -68,7 +68,8 @@ pub struct Faults {
     pub rate: Option<f64>,
     /// The `Retry-After` of a `throttle` answer, in seconds.
     pub retry_after: u64,
-    /// The seed of the random draws; `None`: a random one.
+    /// The seed of the random draws (one sequence for the whole service, drawn in the order
+    /// requests arrive); `None`: a random one.
     pub seed: Option<u64>,
 }
 
