@@ -114,6 +114,7 @@ async fn rate_limit_per_tenant() {
     let t = s.tenant("strict", false).await;
     let other = s.tenant("strict", false).await;
     // A burst of 20 at once.
+    let started = std::time::Instant::now();
     let mut burst = tokio::task::JoinSet::new();
     for _ in 0..20 {
         let t = t.clone();
@@ -129,7 +130,13 @@ async fn rate_limit_per_tenant() {
         }
     }
     // The bucket holds one second (5), refilled at 5/s while the burst runs.
-    assert!((5..=8).contains(&ok), "{ok} of 20 passed");
+    let refilled = (started.elapsed().as_secs_f64() * 5.0).ceil();
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let most = 5 + refilled as usize;
+    assert!(
+        (5..=most).contains(&ok),
+        "{ok} of 20 passed, at most {most}"
+    );
     let limited = limited.expect("a burst past the bucket gets 429s");
     let wait: u64 = limited.headers["retry-after"]
         .to_str()
