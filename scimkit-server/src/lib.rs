@@ -38,6 +38,14 @@
 //! writer), so concurrent writers lose no update, and `If-Match` is checked inside the same
 //! transaction.
 //!
+//! # Testing clients
+//!
+//! A tenant of the `identity-center` profile answers as AWS IAM Identity Center's SCIM
+//! endpoint does (cursor pages of at most 100, groups without members, membership through
+//! `members eq` filters, PatchGroup's limits and `204`, its error bodies), and
+//! [`Service::with_faults`] injects [`Faults`]: throttling and a rate limit (`429` with
+//! `Retry-After`), `5xx` answers and dropped connections, before or after a write committed.
+//!
 //! # Durability
 //!
 //! SQLite runs in WAL mode with `synchronous = FULL`: a write is acknowledged only after its
@@ -50,12 +58,14 @@
 struct ReadmeDoctests;
 
 mod cursor;
+mod faults;
 mod http;
 mod password;
 mod serve;
 mod store;
 mod tenant;
 
+pub use faults::{FaultCounts, Faults, FaultsError};
 pub use http::{Failure, Limits, Reply, Service, router};
 pub use serve::{ServeOptions, serve};
 pub use store::{Listed, Modified, SqlStore, Store, TenantRecord, TokenRecord, Touch};

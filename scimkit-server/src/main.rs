@@ -57,7 +57,10 @@ struct Serve {
     /// The URL clients reach this server at (behind a proxy); default `http://BIND:PORT`.
     #[arg(long, env = "SCIMKIT_PUBLIC_URL")]
     public_url: Option<String>,
-    /// The profile of the tenant a first start creates: `rfc` or `identity-center`.
+    /// The profile of the tenant a first start creates: `rfc` or `identity-center` (AWS IAM
+    /// Identity Center's limits: cursor paging with count at most 100, groups answered without
+    /// members, only `eq`/`and` filters, at most 100 membership changes per PATCH, 204 on
+    /// PatchGroup, its error bodies).
     #[arg(long, default_value = "rfc")]
     profile: String,
     /// The `Compat` preset of that tenant: strict, entra, okta, jumpcloud, lenient.
@@ -83,6 +86,14 @@ struct Serve {
     /// default a random one per process, so cursors do not survive a restart.
     #[arg(long, env = "SCIMKIT_CURSOR_SECRET", hide_env_values = true)]
     cursor_secret: Option<String>,
+    /// Inject faults into every tenant's SCIM requests, for testing clients (never /health):
+    /// `throttle=0.1,error=0.02,reset=0.02` are shares of requests answered 429 with
+    /// Retry-After, answered 500/503, or whose connection is dropped (half before the request
+    /// runs, half after it committed); `rate=N` limits each tenant to N requests/s (429 with
+    /// Retry-After past it); also `reset-before=`, `reset-after=`, `retry-after=SECS`,
+    /// `seed=N` (repeatable draws). Off by default.
+    #[arg(long, env = "SCIMKIT_FAULTS", value_name = "SPEC")]
+    faults: Option<scimkit_server::Faults>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -283,6 +294,10 @@ async fn serve(o: Serve) -> Result<(), Failed> {
         .with_cursor_timeout(Duration::from_secs(o.cursor_timeout.max(1)));
     if let Some(secret) = &o.cursor_secret {
         service = service.with_cursor_secret(secret.as_bytes());
+    }
+    if let Some(faults) = o.faults.filter(|f| !f.is_none()) {
+        tracing::warn!(%faults, "injecting faults into SCIM requests");
+        service = service.with_faults(faults);
     }
     let service = Arc::new(service);
     let request_id = HeaderName::from_static("x-request-id");

@@ -36,12 +36,17 @@ impl Tenant {
                 )));
             }
         };
-        let compat = Compat::preset(&record.compat).ok_or_else(|| {
+        let mut compat = Compat::preset(&record.compat).ok_or_else(|| {
             ScimError::invalid_value(format!(
                 "unknown compat preset `{}` (strict, entra, okta, jumpcloud, lenient)",
                 record.compat
             ))
         })?;
+        if matches!(profile, Profile::IdentityCenter(_)) {
+            // Identity Center removes members listed in `value` (`{"op": "remove", "path":
+            // "members", "value": [{"value": "…"}]}`), the form its clients send (rule 49).
+            compat.remove_with_value = true;
+        }
         let provider = Provider::new(base_url(public_url, &record.id))
             // Group names unique, as Identity Center and most IdPs expect.
             .with_uniqueness("Group", "displayName", Uniqueness::Server)

@@ -18,10 +18,9 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::sync::Arc;
 use std::time::Instant;
 
-use common::{Emulator, TestFaults, directory, source};
+use common::{Emulator, directory, source};
 use scimkit_sync::{Engine, Memberships, Report};
 
 async fn run(engine: &Engine, src: &scimkit_sync::Source) -> Report {
@@ -96,8 +95,7 @@ async fn main() {
     emu.stop().await;
 
     // Faults: 10% throttled, 1% 5xx, 1% dropped connections.
-    let faults = Arc::new(TestFaults::new(0.10, 0.01, 0.01));
-    let emu = Emulator::start(Some(faults.clone())).await;
+    let emu = Emulator::start(Some("throttle=0.1,error=0.01,reset=0.01,seed=16")).await;
     let t = Instant::now();
     let r = run(&emu.engine(), &src).await;
     assert!(r.failures.is_empty(), "{:?}", r.failures);
@@ -113,8 +111,7 @@ async fn main() {
     emu.stop().await;
 
     // A rate limit.
-    let faults = Arc::new(TestFaults::rate(rate as f64));
-    let emu = Emulator::start(Some(faults.clone())).await;
+    let emu = Emulator::start(Some(&format!("rate={rate}"))).await;
     let (users, groups) = directory(rate_users, (rate_users / 20).max(1), 3);
     let src = source(&users, &groups);
     let t = Instant::now();

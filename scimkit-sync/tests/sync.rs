@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use common::{Emulator, TestFaults, directory, source};
+use common::{Emulator, directory, source};
 use scimkit_sync::{Engine, Error, Memberships, Phase, Progress, Report};
 use serde_json::{Value, json};
 
@@ -231,14 +231,10 @@ async fn membership_sources_agree() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn converges_through_faults() {
-    let faults = Arc::new(TestFaults::new(0.10, 0.02, 0.02));
-    let emu = Emulator::start(Some(faults.clone())).await;
+    let emu = Emulator::start(Some("throttle=0.1,error=0.02,reset=0.02,seed=7")).await;
     let (users, groups) = directory(400, 20, 4);
     let report = sync(&emu.engine(), &users, &groups).await;
-    eprintln!(
-        "faults: {report:?}, injected {}",
-        faults.injected.load(Ordering::Relaxed)
-    );
+    eprintln!("faults: {report:?}, injected {:?}", emu.injected());
     assert!(report.failures.is_empty(), "{:?}", report.failures);
     assert!(report.throttled > 0 && report.retries > 0);
     emu.assert_matches(&users, &groups).await;

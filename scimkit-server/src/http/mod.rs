@@ -1,6 +1,7 @@
 //! The axum [`router`]: every tenant's SCIM endpoints under `/{tenant}/scim/v2`, bearer
 //! authentication per tenant, limits, and SCIM error bodies for every failure.
 
+mod identity_center;
 mod reply;
 mod resources;
 
@@ -17,9 +18,11 @@ use scimkit::ScimError;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
+pub(crate) use identity_center::error_answer;
 pub use reply::{Failure, Reply};
 
 use crate::cursor::Cursors;
+use crate::faults::{FaultCounts, Faults, Injector};
 use crate::store::Store;
 use crate::tenant::{Tenant, Tenants};
 
@@ -51,6 +54,7 @@ pub struct Service<S> {
     tenants: Tenants,
     limits: Limits,
     cursors: Cursors,
+    faults: Option<Arc<Injector>>,
 }
 
 impl<S: Store> Service<S> {
@@ -62,7 +66,38 @@ impl<S: Store> Service<S> {
             tenants: Tenants::new(public_url),
             limits: Limits::default(),
             cursors: Cursors::random(),
+            faults: None,
         }
+    }
+
+    /// Injects `faults` into every tenant's SCIM requests (never `/health`), for testing
+    /// clients: throttling, a rate limit, 5xx answers, dropped connections. [`Faults`] with
+    /// nothing to inject installs nothing. Shares outside `0..=1` are clamped
+    /// ([`Faults::check`] says whether a value is sound).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use std::sync::Arc;
+    /// use scimkit_server::{Faults, Service, SqlStore, router};
+    ///
+    /// let store = SqlStore::open("sqlite::memory:").await?;
+    /// let faults: Faults = "throttle=0.1,error=0.02,reset=0.02,seed=1".parse()?;
+    /// let service = Arc::new(Service::new(store, "http://127.0.0.1:8080").with_faults(faults));
+    /// let app = router(service.clone());
+    /// assert_eq!(service.faults_injected().map(|c| c.requests), Some(0));
+    /// # drop(app);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    #[must_use]
+    pub fn with_faults(mut self, faults: Faults) -> Self {
+        self.faults = (!faults.is_none()).then(|| Arc::new(Injector::new(faults)));
+        self
+    }
+
+    /// How many requests got each fault so far; `None` without faults.
+    pub fn faults_injected(&self) -> Option<FaultCounts> {
+        self.faults.as_ref().map(|f| f.counts())
     }
 
     /// Signs RFC 9865 cursors with a key derived from `secret` instead of one random to this
@@ -153,6 +188,14 @@ pub fn router<S: Store>(service: Arc<Service<S>>) -> Router {
                 .patch(resources::patch::<S>)
                 .delete(resources::delete::<S>),
         );
+    // Faults inside authentication: they know the tenant, and hit only its SCIM routes.
+    let app = match &service.faults {
+        Some(f) => app.route_layer(middleware::from_fn_with_state(
+            f.clone(),
+            crate::faults::inject,
+        )),
+        None => app,
+    };
     app.route_layer(middleware::from_fn_with_state(
         service.clone(),
         authenticate::<S>,

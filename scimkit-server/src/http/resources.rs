@@ -15,7 +15,7 @@ use scimkit::sql::{ListRequest, fold};
 use scimkit::{ListResponse, PatchOp, PatchPath, ScimError, ScimType, SearchRequest};
 use serde_json::Value;
 
-use super::{Failure, Reply, Service};
+use super::{Failure, Reply, Service, identity_center};
 use crate::cursor::{Binding, Position};
 use crate::password;
 use crate::store::{self, Modified, Store, Touch, clip};
@@ -28,13 +28,16 @@ type Current = Extension<Arc<Tenant>>;
 fn answer(tenant: &Tenant, result: Result<Reply, ScimError>) -> Response {
     let p = &tenant.provider;
     match result {
+        Ok(r) if identity_center::is_identity_center(tenant) => identity_center::with_request_id(
+            r.content_type(p.content_type()).into_response(),
+            &uuid::Uuid::new_v4().to_string(),
+        ),
         Ok(r) => r.content_type(p.content_type()).into_response(),
         Err(e) => {
             if e.status >= 500 {
                 tracing::warn!(status = e.status, "request failed");
             }
-            let body = p.error_body(&e);
-            Failure::shaped(e, body, p.content_type()).into_response()
+            identity_center::error_answer(tenant, e)
         }
     }
 }
@@ -161,6 +164,14 @@ fn shows_members(p: &Provider, request: &SearchRequest) -> bool {
     }
 }
 
+/// One resource of a list answer.
+fn present(t: &Tenant, rtype: &str, query: &scimkit::query::Query, r: Value) -> Value {
+    let p = &t.provider;
+    let mut shown = p.present(rtype, query, &with_refs(p, rtype, r));
+    identity_center::empty_members(t, rtype, &mut shown);
+    shown
+}
+
 pub(super) async fn list<S: Store>(
     State(s): Svc<S>,
     Extension(t): Current,
@@ -203,7 +214,15 @@ async fn list_in<S: Store>(
         // index-paged answer is the first page.
         request.to_mut().start_index = None;
     }
-    let query = p.query(&rtype, &request)?;
+    let mut query = p.query(&rtype, &request)?;
+    if let Some(f) = query
+        .filter()
+        .and_then(|f| identity_center::member_alias(t, &rtype, f))
+    {
+        request.to_mut().filter = Some(f.to_string());
+        query = p.query(&rtype, &request)?;
+    }
+    identity_center::check_named_members(s.store(), t, &rtype, query.filter()).await?;
     let schemas = p
         .schemas()
         .scoped(&rtype)
@@ -218,12 +237,16 @@ async fn list_in<S: Store>(
     lr.sort_order = query.sort_order();
     lr.page = query.page();
     let members = shows_members(p, &request);
+    if identity_center {
+        // Identity Center's `count` runs 1 to 100, with or without a cursor.
+        page_size(p, request.count, true)?;
+    }
     let Some(cursor) = request.cursor.as_deref() else {
         let listed = s.store().list(&lr, &schemas, members).await?;
         let resources: Vec<Value> = listed
             .resources
             .into_iter()
-            .map(|r| p.present(&rtype, &query, &with_refs(p, &rtype, r)))
+            .map(|r| present(t, &rtype, &query, r))
             .collect();
         let page = query.page();
         let mut out = ListResponse::new(resources);
@@ -295,7 +318,7 @@ async fn list_in<S: Store>(
     let resources: Vec<Value> = listed
         .resources
         .into_iter()
-        .map(|r| p.present(&rtype, &query, &with_refs(p, &rtype, r)))
+        .map(|r| present(t, &rtype, &query, r))
         .collect();
     let mut out = ListResponse::new(resources);
     out.total_results = listed.total;

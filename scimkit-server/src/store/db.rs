@@ -324,13 +324,11 @@ impl Db {
         match self {
             // Deferred and only reading: in WAL it reads a snapshot and never upgrades.
             Self::Sqlite { pool, .. } => Ok(Tx::Sqlite(pool.begin().await?, None)),
-            Self::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                    .execute(&mut *tx)
-                    .await?;
-                Ok(Tx::Postgres(tx))
-            }
+            // One statement, not BEGIN then SET TRANSACTION: a lookup is a few round trips.
+            Self::Postgres(pool) => Ok(Tx::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            )),
         }
     }
 

@@ -8,6 +8,7 @@
 //! transaction.
 
 mod db;
+mod keys;
 mod members;
 mod resources;
 mod schema;

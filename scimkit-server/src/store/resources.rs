@@ -1,18 +1,14 @@
 //! [`SqlStore`]: resources in the core's layout, on SQLite or PostgreSQL.
 
-use scimkit::sql::{
-    Dialect, IndexRow, ListRequest, MemberRow, index_rows, take_members, unique_keys,
-};
+use scimkit::sql::{Dialect, ListRequest, MemberRow, take_members};
 use scimkit::{SchemaRegistry, ScimError};
 use serde_json::Value;
 
-use super::db::{Db, Param, Tx, failure, is_unique_violation, tuples};
+use super::db::{Db, Tx, failure, is_unique_violation};
 use super::{
-    Listed, Modified, Store, TenantRecord, TokenRecord, Touch, members, not_found, schema, tenants,
+    Listed, Modified, Store, TenantRecord, TokenRecord, Touch, keys, members, not_found, schema,
+    tenants,
 };
-
-/// Index rows per multi-row `INSERT` (12 values each).
-const CHUNK: usize = 400;
 
 /// A [`Store`] on SQLite (embedded, the default) or PostgreSQL, in the layout of
 /// [`scimkit::sql`]. Cheap to clone: clones share the pool.
@@ -28,7 +24,7 @@ const CHUNK: usize = 400;
 /// ```
 #[derive(Debug, Clone)]
 pub struct SqlStore {
-    db: Db,
+    pub(super) db: Db,
 }
 
 impl SqlStore {
@@ -92,93 +88,6 @@ impl SqlStore {
             Some(r) => Ok(Some((r.json(0)?, r.int(1)))),
             None => Ok(None),
         }
-    }
-
-    /// Writes what filters and uniqueness read beside a document: its index rows and claims
-    /// (the old ones deleted first when `replace`).
-    async fn write_keys(
-        &self,
-        tx: &mut Tx,
-        (tenant, rtype, id): (&str, &str, &str),
-        doc: &Value,
-        schemas: &SchemaRegistry,
-        replace: bool,
-    ) -> Result<(), ScimError> {
-        let db = &self.db;
-        let key = || -> Vec<Param> { vec![tenant.into(), rtype.into(), id.into()] };
-        if replace {
-            for sql in [
-                "DELETE FROM scim_index WHERE tenant = $1 AND rtype = $2 AND id = $3",
-                "DELETE FROM scim_unique WHERE tenant = $1 AND rtype = $2 AND id = $3",
-            ] {
-                tx.execute(&db.stmt(sql, key()))
-                    .await
-                    .map_err(|e| failure(&e))?;
-            }
-        }
-        let rows = index_rows(doc);
-        for chunk in rows.chunks(CHUNK) {
-            let sql = format!(
-                "INSERT INTO scim_index (tenant, rtype, id, path, elem, kind, fold, exact, num, \
-                 num_int, instant, bool_value) VALUES {}",
-                tuples(chunk.len(), 12, 1)
-            );
-            let mut params = Vec::with_capacity(chunk.len() * 12);
-            for r in chunk {
-                push_index_row(&mut params, tenant, rtype, id, r);
-            }
-            tx.execute(&db.stmt(&sql, params))
-                .await
-                .map_err(|e| failure(&e))?;
-        }
-        let claims = unique_keys(schemas, rtype, doc);
-        // Looked up first to name the attribute in the 409; the primary key still decides
-        // between concurrent writers.
-        for c in &claims {
-            let held = tx
-                .rows(&db.stmt(
-                    "SELECT id FROM scim_unique WHERE tenant = $1 AND scope = $2 AND attr = $3 \
-                     AND key = $4",
-                    vec![
-                        tenant.into(),
-                        (&c.scope).into(),
-                        (&c.attr).into(),
-                        (&c.key).into(),
-                    ],
-                ))
-                .await
-                .map_err(|e| failure(&e))?;
-            if !held.is_empty() {
-                return Err(taken(&c.name));
-            }
-        }
-        if !claims.is_empty() {
-            let sql = format!(
-                "INSERT INTO scim_unique (tenant, scope, attr, key, rtype, id) VALUES {}",
-                tuples(claims.len(), 6, 1)
-            );
-            let mut params = Vec::with_capacity(claims.len() * 6);
-            for c in &claims {
-                params.extend([
-                    Param::from(tenant),
-                    Param::from(&c.scope),
-                    Param::from(&c.attr),
-                    Param::from(&c.key),
-                    Param::from(rtype),
-                    Param::from(id),
-                ]);
-            }
-            tx.execute(&db.stmt(&sql, params)).await.map_err(|e| {
-                if is_unique_violation(&e) {
-                    // A concurrent writer claimed it between the lookup and the insert.
-                    let names: Vec<&str> = claims.iter().map(|c| c.name.as_str()).collect();
-                    taken(&names.join("` or `"))
-                } else {
-                    failure(&e)
-                }
-            })?;
-        }
-        Ok(())
     }
 
     async fn write_secret(
@@ -252,24 +161,6 @@ impl SqlStore {
     }
 }
 
-fn push_index_row(params: &mut Vec<Param>, tenant: &str, rtype: &str, id: &str, r: &IndexRow) {
-    params.extend([
-        Param::from(tenant),
-        Param::from(rtype),
-        Param::from(id),
-        Param::from(&r.path),
-        Param::from(r.elem),
-        Param::from(i64::from(r.kind)),
-        Param::from(r.fold.clone()),
-        Param::from(r.exact.clone()),
-        Param::Real(r.num),
-        Param::from(r.num_int.clone()),
-        Param::from(r.instant.clone()),
-        Param::Bool(r.bool_value),
-    ]);
-}
-
-/// A stored document: a Group without `members`, a User without `groups`.
 fn split(rtype: &str, resource: &Value) -> (Value, Vec<MemberRow>) {
     let mut doc = resource.clone();
     let rows = if rtype == "Group" {
@@ -281,10 +172,6 @@ fn split(rtype: &str, resource: &Value) -> (Value, Vec<MemberRow>) {
         o.retain(|k, _| !k.eq_ignore_ascii_case("groups"));
     }
     (doc, rows)
-}
-
-fn taken(name: &str) -> ScimError {
-    ScimError::uniqueness(format!("another resource already has this `{name}`"))
 }
 
 impl Store for SqlStore {
@@ -315,15 +202,9 @@ impl Store for SqlStore {
         let sql = request.to_sql(schemas, self.db.dialect())?;
         // One snapshot: totalResults and the page agree under concurrent writers.
         let mut tx = self.db.begin_read().await.map_err(|e| failure(&e))?;
-        let total = tx
-            .rows(&super::db::Stmt::translated(sql.count))
-            .await
-            .map_err(|e| failure(&e))?
-            .first()
-            .map_or(0, |r| r.int(0));
-        let want_page = request.page.count() != Some(0);
         let mut docs = Vec::new();
-        if want_page && total > 0 {
+        let window = request.page.count();
+        if window != Some(0) {
             for r in tx
                 .rows(&super::db::Stmt::translated(sql.select))
                 .await
@@ -332,6 +213,20 @@ impl Store for SqlStore {
                 docs.push(r.json(1)?);
             }
         }
+        // A page that ends before its window and is not past the end (nor after a cursor,
+        // which skips matches) holds the last match: the count is known without counting,
+        // which saves a lookup (`userName eq …`) a statement.
+        let offset = request.page.start_index().saturating_sub(1);
+        let short = window.is_some_and(|c| docs.len() < c) || window.is_none();
+        let total = if request.after.is_none() && short && (offset == 0 || !docs.is_empty()) {
+            i64::try_from(offset + docs.len()).unwrap_or(i64::MAX)
+        } else {
+            tx.rows(&super::db::Stmt::translated(sql.count))
+                .await
+                .map_err(|e| failure(&e))?
+                .first()
+                .map_or(0, |r| r.int(0))
+        };
         self.fill(
             &mut tx,
             request.tenant,
@@ -381,8 +276,7 @@ impl Store for SqlStore {
                 failure(&e)
             }
         })?;
-        self.write_keys(&mut tx, (tenant, rtype, id), &doc, schemas, false)
-            .await?;
+        keys::write(&self.db, &mut tx, (tenant, rtype, id), None, &doc, schemas).await?;
         if !rows.is_empty() {
             let ids: Vec<String> = rows.iter().map(|r| r.member_id.clone()).collect();
             members::check_exist(&self.db, &mut tx, tenant, &ids).await?;
@@ -414,6 +308,8 @@ impl Store for SqlStore {
             .load(&mut tx, tenant, rtype, id)
             .await?
             .ok_or_else(|| not_found(rtype, id))?;
+        // The stored document as it was: its index rows and claims are the ones in the tables.
+        let old = doc.clone();
         let before = if rtype == "Group" {
             members::load(db, &mut tx, tenant, id, &touch).await?
         } else {
@@ -452,8 +348,15 @@ impl Store for SqlStore {
                     "the resource changed while this request ran; retry it",
                 ));
             }
-            self.write_keys(&mut tx, (tenant, rtype, id), &stored, schemas, true)
-                .await?;
+            keys::write(
+                db,
+                &mut tx,
+                (tenant, rtype, id),
+                Some(&old),
+                &stored,
+                schemas,
+            )
+            .await?;
             self.write_secret(&mut tx, tenant, rtype, id, outcome.password_hash)
                 .await?;
         }
@@ -534,5 +437,50 @@ impl Store for SqlStore {
 
     async fn revoke_token(&self, id: &str) -> Result<bool, ScimError> {
         tenants::revoke(&self.db, id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use scimkit::Filter;
+    use scimkit::query::Page;
+    use serde_json::json;
+
+    use super::*;
+
+    /// totalResults is every match whether it is counted or read off a short page.
+    #[tokio::test]
+    async fn totals_agree_with_or_without_a_count() {
+        let store = SqlStore::open("sqlite::memory:").await.unwrap();
+        let schemas = SchemaRegistry::standard().clone();
+        for i in 0..5 {
+            let user = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                "id": format!("u{i}"), "userName": format!("user{i}"),
+                "title": if i < 3 { "a" } else { "b" }});
+            store
+                .insert("t", "User", &user, &schemas, None)
+                .await
+                .unwrap();
+        }
+        let filter: Filter = r#"title eq "a""#.parse().unwrap();
+        for (filtered, start, count, total, page) in [
+            (false, None, None, 5, 5),
+            (false, Some(1), Some(2), 5, 2),
+            (false, Some(5), Some(2), 5, 1),
+            (false, Some(4), Some(2), 5, 2),
+            (false, Some(7), Some(2), 5, 0),
+            (false, Some(1), Some(0), 5, 0),
+            (true, Some(1), Some(10), 3, 3),
+            (true, Some(3), Some(1), 3, 1),
+            (true, Some(9), Some(1), 3, 0),
+        ] {
+            let mut request = ListRequest::new("t", "User");
+            request.filter = filtered.then_some(&filter);
+            request.page = Page::new(start, count);
+            let listed = store.list(&request, &schemas, false).await.unwrap();
+            let case = format!("filter {filtered}, start {start:?}, count {count:?}");
+            assert_eq!(listed.total, total, "{case}");
+            assert_eq!(listed.resources.len(), page, "{case}");
+        }
     }
 }

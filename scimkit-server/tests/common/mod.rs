@@ -248,6 +248,7 @@ pub struct Server {
     pub root: String,
     pub store: SqlStore,
     pub db: Database,
+    pub service: Arc<Service<SqlStore>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -259,18 +260,28 @@ impl Server {
 
     /// A server with `limits`.
     pub async fn start_with(kind: Kind, limits: Limits) -> Option<Self> {
+        Self::start_service(kind, |s| s.with_limits(limits)).await
+    }
+
+    /// A server whose service `build` finishes (limits, faults).
+    pub async fn start_service(
+        kind: Kind,
+        build: impl FnOnce(Service<SqlStore>) -> Service<SqlStore>,
+    ) -> Option<Self> {
         let db = Database::new(kind).await?;
         let store = SqlStore::open(&db.url).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let root = format!("http://{}", listener.local_addr().unwrap());
-        let service = Arc::new(Service::new(store.clone(), root.clone()).with_limits(limits));
+        let service = Arc::new(build(Service::new(store.clone(), root.clone())));
+        let app = router(service.clone());
         let task = tokio::spawn(async move {
-            axum::serve(listener, router(service)).await.unwrap();
+            axum::serve(listener, app).await.unwrap();
         });
         Some(Self {
             root,
             store,
             db,
+            service,
             task,
         })
     }
@@ -278,12 +289,17 @@ impl Server {
     /// A new tenant (id `prefix-<random>`) with the `compat` preset, and a client with its
     /// first token.
     pub async fn tenant(&self, compat: &str, accept_passwords: bool) -> Tenant {
+        self.tenant_of("rfc", compat, accept_passwords).await
+    }
+
+    /// A new tenant of `profile` (`rfc`, `identity-center`) with the `compat` preset.
+    pub async fn tenant_of(&self, profile: &str, compat: &str, accept_passwords: bool) -> Tenant {
         let id = format!("t-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
         self.store
             .create_tenant(&TenantRecord {
                 id: id.clone(),
                 name: id.clone(),
-                profile: "rfc".into(),
+                profile: profile.into(),
                 compat: compat.into(),
                 accept_passwords,
             })

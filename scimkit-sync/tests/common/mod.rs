@@ -13,128 +13,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
 use scimkit::aws::IdentityCenter;
-use scimkit_server::{Service, SqlStore, Store, TenantRecord, issue_token, router};
+use scimkit_server::{
+    FaultCounts, Faults, Service, SqlStore, Store, TenantRecord, issue_token, router,
+};
 use scimkit_sync::{Engine, Options, Source, Token};
 use serde_json::{Value, json};
 use sqlx::{Connection, Row};
-
-/// Faults injected by a middleware in front of the router: each a share of requests.
-#[derive(Debug, Default)]
-pub struct TestFaults {
-    pub throttle: f64,
-    pub error: f64,
-    pub reset: f64,
-    /// Requests per second (a token bucket holding one second's worth); past it 429 with
-    /// `Retry-After` (whole seconds until a token, at least 1), as Identity Center throttles.
-    pub rate: Option<f64>,
-    bucket: std::sync::Mutex<Option<(f64, std::time::Instant)>>,
-    rng: AtomicU64,
-    pub injected: AtomicU64,
-    pub rate_limited: AtomicU64,
-}
-
-impl TestFaults {
-    pub fn new(throttle: f64, error: f64, reset: f64) -> Self {
-        Self {
-            throttle,
-            error,
-            reset,
-            rate: None,
-            bucket: std::sync::Mutex::new(None),
-            rng: AtomicU64::new(0x9E37_79B9_7F4A_7C15),
-            injected: AtomicU64::new(0),
-            rate_limited: AtomicU64::new(0),
-        }
-    }
-
-    /// Only a rate limit.
-    pub fn rate(rate: f64) -> Self {
-        Self {
-            rate: Some(rate),
-            ..Self::new(0.0, 0.0, 0.0)
-        }
-    }
-
-    /// A token, or the whole seconds until one.
-    fn take(&self) -> Result<(), u64> {
-        let Some(rate) = self.rate else { return Ok(()) };
-        let now = std::time::Instant::now();
-        let mut b = self.bucket.lock().unwrap();
-        let (tokens, at) = b.get_or_insert((rate.max(1.0), now));
-        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * rate).min(rate.max(1.0));
-        *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            Ok(())
-        } else {
-            Err((((1.0 - *tokens) / rate).ceil() as u64).max(1))
-        }
-    }
-
-    fn draw(&self) -> f64 {
-        let x = self
-            .rng
-            .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
-            .wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        let x = (x ^ (x >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (x >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-fn reset_response() -> Response {
-    let failing = futures_util::stream::once(std::future::ready(Err::<Bytes, _>(
-        std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected reset"),
-    )));
-    Response::new(Body::from_stream(failing))
-}
-
-async fn inject(State(f): State<Arc<TestFaults>>, request: Request, next: Next) -> Response {
-    let status = |s: u16| {
-        let mut r = Response::new(Body::from(
-            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": s.to_string(), "detail": "injected"}).to_string(),
-        ));
-        *r.status_mut() = axum::http::StatusCode::from_u16(s).unwrap();
-        r
-    };
-    if let Err(wait) = f.take() {
-        f.rate_limited.fetch_add(1, Ordering::Relaxed);
-        let mut r = status(429);
-        r.headers_mut()
-            .insert("retry-after", wait.to_string().parse().unwrap());
-        return r;
-    }
-    let u = f.draw();
-    let mut edge = f.throttle;
-    if u < edge {
-        f.injected.fetch_add(1, Ordering::Relaxed);
-        let mut r = status(429);
-        r.headers_mut().insert("retry-after", "1".parse().unwrap());
-        return r;
-    }
-    edge += f.error;
-    if u < edge {
-        f.injected.fetch_add(1, Ordering::Relaxed);
-        return status(if f.draw() < 0.5 { 500 } else { 503 });
-    }
-    edge += f.reset;
-    if u < edge {
-        f.injected.fetch_add(1, Ordering::Relaxed);
-        if f.draw() < 0.5 {
-            return reset_response();
-        }
-        // The request runs and commits; its answer is lost.
-        let _ = next.run(request).await;
-        return reset_response();
-    }
-    next.run(request).await
-}
 
 /// A directory removed when dropped.
 #[derive(Debug)]
@@ -170,11 +56,14 @@ pub struct Emulator {
     pub dir: TempDir,
     db: PathBuf,
     store: SqlStore,
+    service: Arc<Service<SqlStore>>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Emulator {
-    pub async fn start(faults: Option<Arc<TestFaults>>) -> Self {
+    /// The emulator, with `faults` (`scimkit_server::Faults`'s text, as `--faults` takes it)
+    /// when given.
+    pub async fn start(faults: Option<&str>) -> Self {
         let dir = TempDir::new();
         let db = dir.0.join("scim.db");
         let store = SqlStore::open(&db.display().to_string()).await.unwrap();
@@ -184,9 +73,7 @@ impl Emulator {
                 id: tenant.clone(),
                 name: tenant.clone(),
                 profile: "identity-center".into(),
-                // Until the server's identity-center profile accepts `remove` with a value list
-                // by itself (rule 49), the preset that does.
-                compat: "jumpcloud".into(),
+                compat: "strict".into(),
                 accept_passwords: false,
             })
             .await
@@ -195,11 +82,12 @@ impl Emulator {
         store.add_token(&record).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let root = format!("http://{}", listener.local_addr().unwrap());
-        let service = Arc::new(Service::new(store.clone(), root.clone()));
-        let mut app = router(service);
+        let mut service = Service::new(store.clone(), root.clone());
         if let Some(f) = faults {
-            app = app.layer(axum::middleware::from_fn_with_state(f, inject));
+            service = service.with_faults(f.parse::<Faults>().unwrap());
         }
+        let service = Arc::new(service);
+        let app = router(Arc::clone(&service));
         let task = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
@@ -210,8 +98,14 @@ impl Emulator {
             dir,
             db,
             store,
+            service,
             task,
         }
+    }
+
+    /// What the faults injected so far.
+    pub fn injected(&self) -> FaultCounts {
+        self.service.faults_injected().unwrap_or_default()
     }
 
     pub fn options(&self) -> Options {

@@ -9,26 +9,19 @@ use scimkit::{
 };
 use serde_json::Value;
 
-use crate::args::{Parsed, Spec};
-use crate::{Command, Failure, positionals, write_json_line, write_json_pretty};
+use crate::{Failure, write_json_line, write_json_pretty};
 
-pub(crate) const DEMO: Command = Command {
-    name: "demo",
-    help: "\
+pub(crate) const HELP: &str = "\
 usage: scimkit demo
 
 Runs a short demonstration on the bundled sample data (examples/data/): a JumpCloud-style user
 with mixed-case attribute names, and a group. It matches a filter, applies a PATCH as Microsoft
 Entra ID sends it, computes the PATCH for a JumpCloud-style PUT, checks the user against AWS IAM
 Identity Center, and prints the session-tag AttributeStatement of the user's attributes for
-access control.",
-    spec: Spec {
-        options: &[],
-        flags: &[],
-    },
-    run,
-};
+access control.";
 
+// Copies of `examples/data/` (a test keeps them equal), inside the package so that it builds
+// from crates.io.
 const USER: &str = include_str!("../data/user.json");
 const USER_UPDATED: &str = include_str!("../data/user-updated.json");
 const GROUP: &str = include_str!("../data/group.json");
@@ -38,8 +31,17 @@ fn json(text: &str) -> Result<Value, Failure> {
     Ok(serde_json::from_str(text).map_err(ScimError::from)?)
 }
 
-fn run(args: &Parsed, _compat: &Compat, out: &mut dyn Write) -> Result<(), Failure> {
-    positionals(args, 0, 0, "")?;
+/// `demo`: no arguments.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {}
+
+impl Args {
+    pub(crate) fn run(&self, out: &mut dyn Write) -> Result<(), Failure> {
+        run(out)
+    }
+}
+
+fn run(out: &mut dyn Write) -> Result<(), Failure> {
     let user = json(USER)?;
     let group = json(GROUP)?;
     let schemas = SchemaRegistry::default();

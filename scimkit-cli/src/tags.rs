@@ -2,14 +2,11 @@
 
 use std::io::Write;
 
-use scimkit::{AccessControlMapping, AttributeStatementBuilder, Compat, SchemaRegistry, ScimError};
+use scimkit::{AccessControlMapping, AttributeStatementBuilder, SchemaRegistry, ScimError};
 
-use crate::args::{Parsed, Spec};
-use crate::{Command, Failure, input, positionals, print};
+use crate::{Failure, input, print};
 
-pub(crate) const TAGS: Command = Command {
-    name: "tags",
-    help: "\
+pub(crate) const HELP: &str = "\
 usage: scimkit tags --map KEY=EXPR [--map KEY=EXPR …] [--kind KIND] [FILE]
 
 Evaluates IAM Identity Center's attributes for access control against the SCIM user in FILE,
@@ -35,38 +32,59 @@ characters or with characters outside [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@], keys equal
 prints the SCIM error body on stdout and exits 1.
 
 example:
-  $ scimkit tags --map 'CostCenter=${path:enterprise.costCenter}' examples/data/user.json",
-    spec: Spec {
-        options: &["--map", "--kind"],
-        flags: &[],
-    },
-    run,
-};
+  $ scimkit tags --map 'CostCenter=${path:enterprise.costCenter}' examples/data/user.json";
+
+/// `tags --map KEY=EXPR … [--kind KIND] [FILE]`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// A session tag and its source (repeatable); at least one, checked in `run` so that
+    /// its absence is said as the help says it.
+    #[arg(long = "map", value_name = "KEY=EXPR")]
+    maps: Vec<String>,
+    /// Which SAML attributes carry the tags.
+    #[arg(long, value_parser = Kind::parse, default_value = "access-control")]
+    kind: Kind,
+    /// The user; stdin when absent or `-`.
+    file: Option<String>,
+}
 
 /// Which SAML attributes carry the tags.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Kind {
     AccessControl,
     PrincipalTag,
 }
 
-fn run(args: &Parsed, _compat: &Compat, out: &mut dyn Write) -> Result<(), Failure> {
-    let pos = positionals(args, 0, 1, "")?;
-    let kind = match args.option("--kind")? {
-        None | Some("access-control") => Kind::AccessControl,
-        Some("principal-tag") => Kind::PrincipalTag,
-        Some(other) => {
-            return Err(Failure::usage(format!(
+impl Kind {
+    fn parse(name: &str) -> Result<Self, String> {
+        match name {
+            "access-control" => Ok(Self::AccessControl),
+            "principal-tag" => Ok(Self::PrincipalTag),
+            other => Err(format!(
                 "--kind is access-control or principal-tag, not `{other}`"
-            )));
+            )),
         }
-    };
-    let entries: Vec<&str> = args.options("--map").collect();
-    if entries.is_empty() {
-        return Err(Failure::usage("expected at least one --map KEY=EXPR"));
     }
-    let mapping = AccessControlMapping::from_entries(entries).map_err(ScimError::from)?;
-    let user = input::read_json(pos.first().copied())?;
+}
+
+impl Args {
+    pub(crate) fn run(&self, out: &mut dyn Write) -> Result<(), Failure> {
+        if self.maps.is_empty() {
+            return Err(Failure::usage("expected at least one --map KEY=EXPR"));
+        }
+        run(&self.maps, self.kind, self.file.as_deref(), out)
+    }
+}
+
+fn run(
+    maps: &[String],
+    kind: Kind,
+    file: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let mapping = AccessControlMapping::from_entries(maps.iter().map(String::as_str))
+        .map_err(ScimError::from)?;
+    let user = input::read_json(file)?;
     let report = mapping
         .evaluate_with_report(&user, &SchemaRegistry::default())
         .map_err(ScimError::from)?;

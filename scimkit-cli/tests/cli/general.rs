@@ -109,6 +109,23 @@ fn usage_errors_exit_2_with_one_line() {
             "--compat given more than once",
         ),
         (&["help", "frobnicate"], "unknown command `frobnicate`"),
+        (&["help", "filter", "eval"], "unknown command `filter eval`"),
+        (&["--frobnicate", "demo"], "unknown option `--frobnicate`"),
+        (
+            &[
+                "check",
+                "--profile",
+                "identity-center",
+                "--profile",
+                "identity-center",
+            ],
+            "--profile given more than once (see `scimkit check --help`)",
+        ),
+        (&["tags", "--map"], "--map needs a value"),
+        (
+            &["diff", "old.json", "new.json", "third.json"],
+            "unexpected argument `third.json` (see `scimkit diff --help`)",
+        ),
         (&["demo", "extra"], "unexpected argument `extra`"),
     ];
     for (args, message) in cases {
@@ -116,6 +133,34 @@ fn usage_errors_exit_2_with_one_line() {
         run.code(2);
         assert_eq!(run.stdout, "", "{args:?}");
         run.error_line(message);
+    }
+}
+
+#[test]
+fn version_and_help_everywhere() {
+    let run = scimkit(&["--version"]);
+    run.code(0);
+    assert_eq!(
+        run.stdout,
+        format!("scimkit {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(scimkit(&["-V"]).stdout, run.stdout);
+    // The usage documents the exit codes.
+    let usage = scimkit(&["-h"]);
+    usage.code(0);
+    assert!(
+        usage.stdout.contains("exit codes: 0 success; 1 "),
+        "{}",
+        usage.stdout
+    );
+    assert!(usage.stdout.contains("2 a usage or I/O error."));
+    // `help COMMAND` prints what `COMMAND --help` does.
+    for cmd in [&["patch"][..], &["filter"], &["filter", "parse"], &["tags"]] {
+        let mut help = vec!["help"];
+        help.extend(cmd);
+        let mut flag = cmd.to_vec();
+        flag.push("--help");
+        assert_eq!(scimkit(&help).stdout, scimkit(&flag).stdout, "{cmd:?}");
     }
 }
 
@@ -184,8 +229,9 @@ fn a_closed_stdout_is_not_an_error() {
 
 #[test]
 fn the_readme_shows_the_demos_real_output() {
+    // The workspace's README, where the command is introduced.
     let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
     let start = readme
         .find("Its output:\n\n```text\n")
         .expect("the README shows the demo")
@@ -196,4 +242,24 @@ fn the_readme_shows_the_demos_real_output() {
         scimkit(&["demo"]).stdout,
         "paste `scimkit demo` into the README"
     );
+}
+
+#[test]
+fn the_embedded_sample_data_is_the_repositorys() {
+    // `demo` embeds `scimkit-cli/data/`; the README and the help texts point at
+    // `examples/data/`. They must not drift apart.
+    let root = env!("CARGO_MANIFEST_DIR");
+    for name in [
+        "user.json",
+        "user-updated.json",
+        "group.json",
+        "entra-patch.json",
+    ] {
+        let ours = std::fs::read_to_string(format!("{root}/data/{name}")).unwrap();
+        let repo = std::fs::read_to_string(format!("{root}/../examples/data/{name}")).unwrap();
+        assert_eq!(
+            ours, repo,
+            "scimkit-cli/data/{name} differs from examples/data/{name}"
+        );
+    }
 }

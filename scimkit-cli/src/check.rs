@@ -2,16 +2,12 @@
 
 use std::io::Write;
 
-use scimkit::Compat;
 use scimkit::aws::{IdentityCenter, Normalized};
 use scimkit::model::ResourceKind;
 
-use crate::args::{Parsed, Spec};
-use crate::{Command, Failure, input, positionals, write_json_pretty};
+use crate::{Failure, Preset, input, write_json_pretty};
 
-pub(crate) const CHECK: Command = Command {
-    name: "check",
-    help: "\
+pub(crate) const HELP: &str = "\
 usage: scimkit [--compat PRESET] check --profile identity-center [--fix] [FILE]
 
 Checks each user or group in FILE, or stdin when FILE is `-` or absent (a resource, an array,
@@ -32,30 +28,55 @@ options:
   --compat jumpcloud          keep the work phone, as JumpCloud syncs only that one
 
 example:
-  $ scimkit --compat jumpcloud check --profile identity-center examples/data/user.json",
-    spec: Spec {
-        options: &["--profile"],
-        flags: &["--fix"],
-    },
-    run,
-};
+  $ scimkit --compat jumpcloud check --profile identity-center examples/data/user.json";
 
-fn run(args: &Parsed, _compat: &Compat, out: &mut dyn Write) -> Result<(), Failure> {
-    let pos = positionals(args, 0, 1, "")?;
-    match args.option("--profile")? {
-        Some("identity-center") => {}
-        Some(other) => {
-            return Err(Failure::usage(format!(
+/// `check --profile identity-center [--fix] [FILE]`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The target to check against; required, and checked in `run` so that its absence is
+    /// said as the help says it.
+    #[arg(long, value_parser = Profile::parse)]
+    profile: Option<Profile>,
+    /// Print the resources as the target would store them (findings on stderr).
+    #[arg(long)]
+    fix: bool,
+    /// The resources; stdin when absent or `-`.
+    file: Option<String>,
+}
+
+/// The targets `check` knows.
+#[derive(Clone, Copy, Debug)]
+enum Profile {
+    IdentityCenter,
+}
+
+impl Profile {
+    fn parse(name: &str) -> Result<Self, String> {
+        match name {
+            "identity-center" => Ok(Self::IdentityCenter),
+            other => Err(format!(
                 "unknown profile `{other}` (the one profile is identity-center)"
-            )));
+            )),
         }
-        None => return Err(Failure::usage("expected --profile identity-center")),
     }
-    let profile = match args.option("--compat")? {
-        Some(p) if p.eq_ignore_ascii_case("jumpcloud") => IdentityCenter::jumpcloud(),
-        _ => IdentityCenter::new(),
+}
+
+impl Args {
+    pub(crate) fn run(&self, preset: &Preset, out: &mut dyn Write) -> Result<(), Failure> {
+        let Some(Profile::IdentityCenter) = self.profile else {
+            return Err(Failure::usage("expected --profile identity-center"));
+        };
+        run(preset, self.fix, self.file.as_deref(), out)
+    }
+}
+
+fn run(preset: &Preset, fix: bool, file: Option<&str>, out: &mut dyn Write) -> Result<(), Failure> {
+    let profile = if preset.is("jumpcloud") {
+        IdentityCenter::jumpcloud()
+    } else {
+        IdentityCenter::new()
     };
-    let resources = input::resources(&input::read_text(pos.first().copied())?)?;
+    let resources = input::resources(&input::read_text(file)?)?;
     let several = resources.len() > 1;
     let mut rejected = 0;
     let mut results = Vec::with_capacity(resources.len());
@@ -68,7 +89,7 @@ fn run(args: &Parsed, _compat: &Compat, out: &mut dyn Write) -> Result<(), Failu
         rejected += usize::from(!checked.is_accepted());
         results.push(checked);
     }
-    let fix = args.flag("--fix") && rejected == 0;
+    let fix = fix && rejected == 0;
     for (i, checked) in results.iter().enumerate() {
         let prefix = if several {
             format!("#{}: ", i + 1)

@@ -1,12 +1,11 @@
-//! Building the example once and running it.
+//! Running the `scimkit` binary.
 
 // Helpers sit outside `#[test]` functions, where clippy's test allowances do not reach.
 #![allow(clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 
 use serde_json::Value;
 
@@ -72,41 +71,14 @@ impl Run {
     }
 }
 
-/// The example's executable, built once per test run with this run's cargo and features.
-///
-/// `cargo test` builds examples too, but `cargo test --test cli` does not; building here keeps
-/// the binary current either way (a no-op when it is). Cargo names the file in its JSON
-/// messages, which copes with any target directory or triple.
+/// The `scimkit` binary Cargo built for this test run.
 pub(crate) fn binary() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let out = Command::new(env!("CARGO"))
-            .args([
-                "build",
-                "--quiet",
-                "--example",
-                "scimkit",
-                "--features",
-                "saml",
-            ])
-            .args(["--message-format", "json"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("cargo runs");
-        assert!(out.status.success(), "cargo build --example scimkit failed");
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "scimkit")
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("cargo reports the example's executable")
-    })
+    Path::new(env!("CARGO_BIN_EXE_scimkit"))
 }
 
 /// A bundled sample file's path.
 pub(crate) fn data(name: &str) -> String {
-    format!("{}/examples/data/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/data/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Runs `scimkit ARGS` with `stdin` as its standard input.
@@ -117,12 +89,12 @@ pub(crate) fn scimkit_with(args: &[&str], stdin: &str) -> Run {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("the example starts");
+        .expect("the command starts");
     let mut pipe = child.stdin.take().expect("stdin is piped");
     // The command may exit before reading (a usage error); a closed pipe is fine then.
     let _ = pipe.write_all(stdin.as_bytes());
     drop(pipe);
-    let out = child.wait_with_output().expect("the example runs");
+    let out = child.wait_with_output().expect("the command runs");
     Run {
         code: out.status.code().expect("exited, not signalled"),
         stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
