@@ -385,6 +385,16 @@ async fn patch_members(ctx: &Ctx, gid: &str, name: &str, request: &PatchOp) -> R
         Ok(a) if a.ok() => {
             let (mut added, mut removed) = (Vec::new(), Vec::new());
             for o in &request.operations {
+                // An RFC 7644 removal names its member in the path: `members[value eq "…"]`.
+                if let (Op::Remove, None, Some(p)) = (o.op, &o.value, o.path.as_deref())
+                    && let Some(lit) = p
+                        .strip_prefix("members[value eq ")
+                        .and_then(|l| l.strip_suffix(']'))
+                    && let Ok(id) = serde_json::from_str::<String>(lit)
+                {
+                    removed.push(id);
+                    continue;
+                }
                 let values = o
                     .value
                     .as_ref()

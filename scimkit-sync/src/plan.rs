@@ -6,7 +6,7 @@ use std::fmt;
 
 use scimkit::aws::{IdentityCenter, Upsert};
 use scimkit::diff::{Target, plan as diff_plan};
-use scimkit::model::PatchOp;
+use scimkit::model::{PatchOp, PatchOperation};
 use scimkit::schema::{ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, SchemaRegistry, USER_SCHEMA};
 use serde::Serialize;
 use serde_json::Value;
@@ -280,10 +280,7 @@ fn with_schemas(mut v: Value, core: &str) -> Value {
 }
 
 fn rfc_target() -> Target {
-    let mut t = Target::rfc7644();
-    t.max_values_per_request = Some(100);
-    t.value_list_attributes = vec!["members".to_owned()];
-    t
+    Target::rfc7644()
 }
 
 impl Rules<'_> {
@@ -373,13 +370,46 @@ impl Rules<'_> {
                     .collect(),
             )
         };
-        let old = serde_json::json!({"schemas": [GROUP_SCHEMA], "members": members(remove)});
-        let new = serde_json::json!({"schemas": [GROUP_SCHEMA], "members": members(add)});
-        let target = match self.0 {
-            Profile::IdentityCenter(ic) => ic.target(),
-            Profile::Rfc => rfc_target(),
+        let group = |ids: &[String]| serde_json::json!({"schemas": [GROUP_SCHEMA], "members": members(ids)});
+        let requests = |remove: &[String], add: &[String], target: &Target| {
+            diff_plan(
+                &group(remove),
+                &group(add),
+                SchemaRegistry::standard(),
+                target,
+            )
+            .map_err(|e| e.to_string())
         };
-        diff_plan(&old, &new, SchemaRegistry::standard(), &target).map_err(|e| e.to_string())
+        match self.0 {
+            // `add`/`remove` value lists of at most 100 (rule 49).
+            Profile::IdentityCenter(ic) => requests(remove, add, &ic.target()),
+            // RFC 7644 removes by filter (`members[value eq "…"]`), one operation each, and
+            // adds a value list; 100 changes to a request. Built here rather than diffed: the
+            // diff of two partial lists would read "nothing kept" as "replace them all".
+            Profile::Rfc => {
+                let mut out = Vec::new();
+                let (mut r, mut a) = (remove, add);
+                while !r.is_empty() || !a.is_empty() {
+                    let nr = r.len().min(100);
+                    let na = a.len().min(100 - nr);
+                    let mut ops: Vec<PatchOperation> = r[..nr]
+                        .iter()
+                        .map(|id| {
+                            PatchOperation::remove(format!(
+                                "members[value eq {}]",
+                                Value::String(id.clone())
+                            ))
+                        })
+                        .collect();
+                    if na > 0 {
+                        ops.push(PatchOperation::add("members", members(&a[..na])));
+                    }
+                    out.push(PatchOp::new(ops));
+                    (r, a) = (&r[nr..], &a[na..]);
+                }
+                Ok(out)
+            }
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use common::{Emulator, directory, source};
-use scimkit_sync::{Engine, Error, Memberships, Phase, Progress, Report};
+use scimkit_sync::{Engine, Error, Memberships, Phase, Profile, Progress, Report};
 use serde_json::{Value, json};
 
 async fn sync(engine: &Engine, users: &[Value], groups: &[Value]) -> Report {
@@ -279,5 +279,24 @@ async fn adopts_by_user_name_and_chunks_big_groups() {
     assert!(report.failures.is_empty(), "{:?}", report.failures);
     assert_eq!(report.writes, 253);
     emu.assert_matches(&users, &groups).await;
+    emu.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_rfc_target_lists_its_members() {
+    let emu = Emulator::start_with("rfc", None).await;
+    let (users, mut groups) = directory(120, 6, 2);
+    let mut o = emu.options();
+    o.profile = Profile::Rfc;
+    let first = sync(&Engine::new(o.clone()).unwrap(), &users, &groups).await;
+    assert!(first.failures.is_empty(), "{:?}", first.failures);
+    emu.assert_matches(&users, &groups).await;
+    groups[0]["members"] = json!([{"value": "e3"}]);
+    let moved = sync(&Engine::new(o.clone()).unwrap(), &users, &groups).await;
+    assert_eq!(moved.memberships_from, Some(Memberships::Listed));
+    assert!(moved.failures.is_empty(), "{:?}", moved.failures);
+    emu.assert_matches(&users, &groups).await;
+    let again = sync(&Engine::new(o).unwrap(), &users, &groups).await;
+    assert_eq!(again.writes, 0, "{again:?}");
     emu.stop().await;
 }

@@ -64,6 +64,11 @@ impl Emulator {
     /// The emulator, with `faults` (`scimkit_server::Faults`'s text, as `--faults` takes it)
     /// when given.
     pub async fn start(faults: Option<&str>) -> Self {
+        Self::start_with("identity-center", faults).await
+    }
+
+    /// The server with a tenant of `profile` (`rfc` or `identity-center`).
+    pub async fn start_with(profile: &str, faults: Option<&str>) -> Self {
         let dir = TempDir::new();
         let db = dir.0.join("scim.db");
         let store = SqlStore::open(&db.display().to_string()).await.unwrap();
@@ -72,7 +77,7 @@ impl Emulator {
             .create_tenant(&TenantRecord {
                 id: tenant.clone(),
                 name: tenant.clone(),
-                profile: "identity-center".into(),
+                profile: profile.into(),
                 compat: "strict".into(),
                 accept_passwords: false,
             })
