@@ -18,6 +18,7 @@ mod demo;
 mod filter;
 mod input;
 mod patch;
+mod sync;
 mod tags;
 mod usage;
 
@@ -41,6 +42,9 @@ commands:
   check --profile identity-center [--fix] [FILE]
                                list what AWS IAM Identity Center would reject or drop
   tags --map KEY=EXPR … [FILE] print the SAML AttributeStatement of a user's session tags
+  sync --source DIR --url BASE_URL [options]
+                               provision a directory into IAM Identity Center or any SCIM
+                               2.0 endpoint (token from SCIM_TOKEN or --token-file)
   demo                         a short demonstration on the bundled sample data
   help [COMMAND]               print this message, or a command's help
 
@@ -100,6 +104,9 @@ enum Command {
     /// `tags --map KEY=EXPR … [FILE]`.
     #[command(override_help = tags::HELP)]
     Tags(tags::Args),
+    /// `sync --source DIR --url BASE_URL …`.
+    #[command(override_help = sync::HELP)]
+    Sync(sync::Args),
     /// `demo`.
     #[command(override_help = demo::HELP)]
     Demo(demo::Args),
@@ -116,6 +123,7 @@ impl Command {
             Self::Diff(a) => a.run(out),
             Self::Check(a) => a.run(preset, out),
             Self::Tags(a) => a.run(out),
+            Self::Sync(a) => a.run(out),
             Self::Demo(a) => a.run(out),
             Self::Help(a) => a.run(out),
         }
@@ -190,6 +198,8 @@ pub(crate) enum Failure {
     /// The input is valid SCIM that the target would refuse (exit 1); the details are on
     /// stdout already.
     Rejected(String),
+    /// A command with exit codes of its own (`sync`): the code and one line for stderr.
+    Exit(u8, String),
     /// stdout was closed early (`| head`): stop quietly.
     BrokenPipe,
 }
@@ -230,6 +240,10 @@ fn main() -> ExitCode {
         Err(Failure::Rejected(m)) => {
             eprintln!("scimkit: {m}");
             ExitCode::from(1)
+        }
+        Err(Failure::Exit(code, m)) => {
+            eprintln!("scimkit: {}", one_line(&m));
+            ExitCode::from(code)
         }
         Err(Failure::Io(m)) => {
             eprintln!("scimkit: {m}");

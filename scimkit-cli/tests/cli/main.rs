@@ -7,4 +7,5 @@ mod check;
 mod filter;
 mod general;
 mod patch;
+mod sync;
 mod tags;
