@@ -1,6 +1,9 @@
 //! `scimkit sync` against a real server: scimkit-server's Identity Center profile on SQLite,
 //! served on loopback from this test process, with the command run as a process.
 
+// Helpers sit outside `#[test]` functions, where clippy's test allowances do not reach.
+#![allow(clippy::expect_used)]
+
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
