@@ -55,7 +55,19 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: super::unique::SQLITE_V2,
         postgres: super::unique::POSTGRES_V2,
     },
+    Migration {
+        version: 3,
+        name: "members by group key",
+        sqlite: MEMBERS_BY_GROUP,
+        postgres: MEMBERS_BY_GROUP,
+    },
 ];
+
+/// A User's `groups.value eq "…"` (Identity Center's ListUsers filter, and how a sync learns a
+/// group's members there) compares `group_fold`; without this index it read every membership
+/// row of the tenant.
+const MEMBERS_BY_GROUP: &str =
+    "CREATE INDEX scim_members_group_fold ON scim_members (tenant, group_fold, member_id)";
 
 const SQLITE_V1: &str = r#"
 CREATE TABLE scim_resources (
