@@ -263,7 +263,7 @@ pub(crate) async fn groups_of(
         let sql = format!(
             "SELECT m.member_fold, m.group_id, {name} FROM scim_members m \
              JOIN scim_resources r ON r.tenant = m.tenant AND r.rtype = 'Group' AND r.id = m.group_id \
-             WHERE m.tenant = $1 AND m.member_fold IN ({}) ORDER BY m.group_id",
+             WHERE m.tenant = $1 AND m.member_fold IN ({})",
             list(folds.len(), 2)
         );
         let rows = tx
@@ -291,6 +291,12 @@ pub(crate) async fn groups_of(
                     .push(Value::Object(g.clone()));
             }
         }
+    }
+    // Sorted here, not by `ORDER BY m.group_id`: with that, SQLite walked the primary key
+    // (tenant, group_id, …) over every membership of the tenant instead of probing
+    // `scim_members_fold` (a page of 100 users at 100,000: 730 ms against 4 ms).
+    for groups in out.values_mut() {
+        groups.sort_by(|a, b| a["value"].as_str().cmp(&b["value"].as_str()));
     }
     Ok(out)
 }
