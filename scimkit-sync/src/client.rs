@@ -249,18 +249,11 @@ fn error_text(e: &reqwest::Error) -> String {
     out
 }
 
-/// A query value percent-encoded: RFC 3986 unreserved characters pass, all else is `%XX`
-/// (Identity Center's cursors hold `+ = / :`, rule 57).
+/// A query value percent-encoded (by the `percent-encoding` crate, which reqwest's `url`
+/// already builds): every byte but ASCII letters and digits is `%XX`, so Identity Center's
+/// cursors, which hold `+ = / :` (rule 57), arrive unchanged.
 pub(crate) fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 /// `attr eq "value"` with the value as a JSON string.

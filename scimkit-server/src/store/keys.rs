@@ -47,12 +47,7 @@ pub(super) async fn write(
     for c in held.iter().filter(|c| !kept.contains(c)) {
         tx.execute(&db.stmt(
             "DELETE FROM scim_unique WHERE tenant = $1 AND scope = $2 AND attr = $3 AND key = $4",
-            vec![
-                tenant.into(),
-                (&c.scope).into(),
-                (&c.attr).into(),
-                (&c.key).into(),
-            ],
+            claim_key(tenant, c),
         ))
         .await
         .map_err(|e| failure(&e))?;
@@ -166,12 +161,7 @@ async fn claim(
             .rows(&db.stmt(
                 "SELECT id FROM scim_unique WHERE tenant = $1 AND scope = $2 AND attr = $3 \
                  AND key = $4",
-                vec![
-                    tenant.into(),
-                    (&c.scope).into(),
-                    (&c.attr).into(),
-                    (&c.key).into(),
-                ],
+                claim_key(tenant, c),
             ))
             .await
             .map_err(|e| failure(&e))?;
@@ -209,7 +199,17 @@ async fn claim(
     Ok(())
 }
 
-pub(super) fn taken(name: &str) -> ScimError {
+/// The primary key of a claim, `$1…$4` of the statements above.
+fn claim_key(tenant: &str, c: &UniqueKey) -> Vec<Param> {
+    vec![
+        tenant.into(),
+        (&c.scope).into(),
+        (&c.attr).into(),
+        (&c.key).into(),
+    ]
+}
+
+fn taken(name: &str) -> ScimError {
     ScimError::uniqueness(format!("another resource already has this `{name}`"))
 }
 
