@@ -42,6 +42,14 @@ struct Db {
         global = true
     )]
     database: String,
+    /// Connections in the database pool (SQLite: readers; its writes go through one more).
+    #[arg(
+        long,
+        env = "SCIMKIT_MAX_CONNECTIONS",
+        default_value_t = 16,
+        global = true
+    )]
+    max_connections: u32,
 }
 
 #[derive(Debug, Args)]
@@ -216,7 +224,7 @@ fn runtime(e: impl std::fmt::Display) -> Failed {
 }
 
 async fn open(db: &Db) -> Result<SqlStore, Failed> {
-    SqlStore::open(&db.database)
+    SqlStore::open_with(&db.database, db.max_connections)
         .await
         .map_err(|e| Failed::Runtime(format!("cannot open the database: {e}")))
 }

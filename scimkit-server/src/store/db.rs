@@ -2,8 +2,9 @@
 //! placeholders, values bound (never formatted in), rows read by column.
 //!
 //! SQLite takes one writer at a time; a write that starts as a reader and upgrades can fail
-//! with `SQLITE_BUSY` however long it waits. So writers on SQLite queue on an async mutex
-//! before they begin, and readers never wait for them (WAL).
+//! with `SQLITE_BUSY` however long it waits. So writers on a SQLite file go through the one
+//! connection kept for writes, with group commit ([`Writer`]); an in-memory database (one
+//! connection) queues them on an async mutex. Readers never wait for writers (WAL).
 
 use std::borrow::Cow;
 use std::str::FromStr;
@@ -19,6 +20,8 @@ use sqlx::sqlite::{
 };
 use sqlx::{PgPool, Postgres, Row as _, Sqlite, SqlitePool, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use super::writer::{WriteTx, Writer};
 
 /// A value for a placeholder; `None` binds SQL `NULL`.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,16 +102,51 @@ fn placeholders(dialect: Dialect, sql: &str) -> Cow<'_, str> {
     match dialect {
         Dialect::Postgres => Cow::Borrowed(sql),
         // `$n` placeholders become `?n`; a `$` not followed by a digit (`'$.displayName'`) stays.
+        // When they appear as `$1, $2, …` in order, each once, they become bare `?`: SQLite
+        // numbers those itself, and sqlx looks a numbered one's name up by a linear walk, so a
+        // 600-value insert spent more time naming its parameters than writing its rows.
         Dialect::Sqlite => {
+            let bare = in_order(sql);
             let mut out = String::with_capacity(sql.len());
             let mut chars = sql.chars().peekable();
             while let Some(c) = chars.next() {
-                let placeholder = c == '$' && chars.peek().is_some_and(char::is_ascii_digit);
-                out.push(if placeholder { '?' } else { c });
+                if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+                    out.push('?');
+                    if bare {
+                        while chars.peek().is_some_and(char::is_ascii_digit) {
+                            chars.next();
+                        }
+                    }
+                } else {
+                    out.push(c);
+                }
             }
             Cow::Owned(out)
         }
     }
+}
+
+/// Whether the `$n` placeholders of `sql` are `$1, $2, …` in order of appearance, each once.
+fn in_order(sql: &str) -> bool {
+    let bytes = sql.as_bytes();
+    let mut next = 1_usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            let start = i + 1;
+            i = start;
+            while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if sql[start..i].parse::<usize>().ok() != Some(next) {
+                return false;
+            }
+            next += 1;
+        } else {
+            i += 1;
+        }
+    }
+    true
 }
 
 /// `($1, $2, …), (…)`: `rows` tuples of `width` placeholders, numbered from `first`.
@@ -212,7 +250,10 @@ impl Row {
 pub(crate) enum Db {
     Sqlite {
         pool: SqlitePool,
-        writer: Arc<Mutex<()>>,
+        /// The connection kept for writes (a file); `None` for an in-memory database.
+        writer: Option<Writer>,
+        /// Where writers queue on an in-memory database.
+        queue: Arc<Mutex<()>>,
     },
     Postgres(PgPool),
 }
@@ -220,6 +261,8 @@ pub(crate) enum Db {
 /// A transaction, holding SQLite's writer turn while it lives (a reading one holds none).
 pub(crate) enum Tx {
     Sqlite(Transaction<'static, Sqlite>, Option<OwnedMutexGuard<()>>),
+    /// A write on a SQLite file: a savepoint on the writer's connection.
+    Write(WriteTx),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -270,6 +313,16 @@ impl Db {
                 SqliteJournalMode::Wal
             })
             .synchronous(SqliteSynchronous::Full)
+            // Statement journals (a multi-row insert inside a transaction keeps one) and sort
+            // files in memory: on disk each was a file created, written and unlinked per
+            // statement, most of a write's system time.
+            .pragma("temp_store", "memory")
+            // Pages read through a mapping, not a pread each (writes still go through the WAL).
+            .pragma("mmap_size", "268435456")
+            // Checkpoints run beside the writer (store/writer.rs), not inside a commit.
+            .pragma("wal_autocheckpoint", if memory { "1000" } else { "0" })
+            // A WAL that grew under a burst is cut back once it has been checkpointed.
+            .pragma("journal_size_limit", "67108864")
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
@@ -288,11 +341,17 @@ impl Db {
             } else {
                 Some(Duration::from_secs(1800))
             })
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
+        let writer = if memory {
+            None
+        } else {
+            Some(Writer::open(&options).await?)
+        };
         Ok(Self::Sqlite {
             pool,
-            writer: Arc::new(Mutex::new(())),
+            writer,
+            queue: Arc::new(Mutex::new(())),
         })
     }
 
@@ -310,8 +369,11 @@ impl Db {
 
     pub(crate) async fn begin(&self) -> Result<Tx, sqlx::Error> {
         match self {
-            Self::Sqlite { pool, writer } => {
-                let turn = writer.clone().lock_owned().await;
+            Self::Sqlite {
+                writer: Some(w), ..
+            } => Ok(Tx::Write(w.begin().await?)),
+            Self::Sqlite { pool, queue, .. } => {
+                let turn = queue.clone().lock_owned().await;
                 Ok(Tx::Sqlite(pool.begin().await?, Some(turn)))
             }
             Self::Postgres(pool) => Ok(Tx::Postgres(pool.begin().await?)),
@@ -352,12 +414,11 @@ impl Db {
     /// Runs a statement outside a transaction (one statement is atomic by itself).
     pub(crate) async fn execute(&self, s: &Stmt) -> Result<u64, sqlx::Error> {
         match self {
-            Self::Sqlite { pool, writer } => {
-                let _turn = writer.lock().await;
-                Ok(bind_all!(sqlx::query(&s.sql), &s.params)
-                    .execute(pool)
-                    .await?
-                    .rows_affected())
+            Self::Sqlite { .. } => {
+                let mut tx = self.begin().await?;
+                let n = tx.execute(s).await?;
+                tx.commit().await?;
+                Ok(n)
             }
             Self::Postgres(pool) => Ok(bind_all!(sqlx::query(&s.sql), &s.params)
                 .execute(pool)
@@ -368,7 +429,12 @@ impl Db {
 
     pub(crate) async fn close(&self) {
         match self {
-            Self::Sqlite { pool, .. } => pool.close().await,
+            Self::Sqlite { pool, writer, .. } => {
+                if let Some(w) = writer {
+                    w.close().await;
+                }
+                pool.close().await;
+            }
             Self::Postgres(pool) => pool.close().await,
         }
     }
@@ -379,6 +445,12 @@ impl Tx {
         Ok(match self {
             Self::Sqlite(tx, _) => bind_all!(sqlx::query(&s.sql), &s.params)
                 .fetch_all(&mut **tx)
+                .await?
+                .into_iter()
+                .map(Row::Sqlite)
+                .collect(),
+            Self::Write(tx) => bind_all!(sqlx::query(&s.sql), &s.params)
+                .fetch_all(tx.conn()?)
                 .await?
                 .into_iter()
                 .map(Row::Sqlite)
@@ -398,6 +470,10 @@ impl Tx {
                 .execute(&mut **tx)
                 .await?
                 .rows_affected(),
+            Self::Write(tx) => bind_all!(sqlx::query(&s.sql), &s.params)
+                .execute(tx.conn()?)
+                .await?
+                .rows_affected(),
             Self::Postgres(tx) => bind_all!(sqlx::query(&s.sql), &s.params)
                 .execute(&mut **tx)
                 .await?
@@ -409,6 +485,7 @@ impl Tx {
     pub(crate) async fn raw(&mut self, sql: &str) -> Result<(), sqlx::Error> {
         match self {
             Self::Sqlite(tx, _) => sqlx::query(sql).execute(&mut **tx).await.map(drop),
+            Self::Write(tx) => sqlx::query(sql).execute(tx.conn()?).await.map(drop),
             Self::Postgres(tx) => sqlx::query(sql).execute(&mut **tx).await.map(drop),
         }
     }
@@ -416,6 +493,7 @@ impl Tx {
     pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
             Self::Sqlite(tx, _turn) => tx.commit().await,
+            Self::Write(tx) => tx.commit().await,
             Self::Postgres(tx) => tx.commit().await,
         }
     }
@@ -432,6 +510,15 @@ mod tests {
             "SELECT json_extract(r, '$.a') WHERE x = $1 AND y = $12",
         );
         assert_eq!(s, "SELECT json_extract(r, '$.a') WHERE x = ?1 AND y = ?12");
+        let s = placeholders(
+            Dialect::Sqlite,
+            "INSERT INTO t VALUES ($1, $2), ($3, '$.a', $4)",
+        );
+        assert_eq!(s, "INSERT INTO t VALUES (?, ?), (?, '$.a', ?)");
+        let s = placeholders(Dialect::Sqlite, "WHERE a = $1 AND b = $1");
+        assert_eq!(s, "WHERE a = ?1 AND b = ?1");
+        let s = placeholders(Dialect::Sqlite, "WHERE a = $2 AND b = $1");
+        assert_eq!(s, "WHERE a = ?2 AND b = ?1");
         assert_eq!(tuples(2, 2, 3), "($3, $4), ($5, $6)");
         assert_eq!(list(3, 2), "$2, $3, $4");
     }

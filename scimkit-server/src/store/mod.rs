@@ -13,6 +13,7 @@ mod members;
 mod resources;
 mod schema;
 mod tenants;
+mod writer;
 
 use std::future::Future;
 
