@@ -144,7 +144,45 @@ async fn flows(kind: Kind) {
     let g2 = t.create_group("Upper", &[&u1.to_uppercase(), &u3]).await;
     let user = t.get(&format!("/Users/{u1}")).await;
     assert_eq!(group_ids(&user.body), sorted(vec![g.clone(), g2.clone()]));
+    let (tag, tag2) = (
+        t.get(&format!("/Groups/{g}")).await.etag(),
+        t.get(&format!("/Groups/{g2}")).await.etag(),
+    );
     assert_eq!(t.delete(&format!("/Users/{u1}")).await.status, 204);
+    // The groups lost a member: new versions, so a write holding an old one is refused.
+    let after = t.get(&format!("/Groups/{g}")).await;
+    assert_ne!(
+        after.etag(),
+        tag,
+        "a group whose member was deleted has a new version"
+    );
+    assert_ne!(after.body["meta"]["lastModified"], Value::Null);
+    assert_ne!(t.get(&format!("/Groups/{g2}")).await.etag(), tag2);
+    let stale = t
+        .request(reqwest::Method::PATCH, &format!("/Groups/{g}"))
+        .header("if-match", &tag)
+        .header("content-type", "application/scim+json")
+        .body(
+            patch_op(json!([{"op": "replace", "path": "displayName", "value": "Stale"}]))
+                .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 412);
+    let l = t
+        .get(&format!(
+            "/Groups{}",
+            filter(&format!(
+                r#"meta.lastModified ge "{}""#,
+                after.body["meta"]["lastModified"].as_str().unwrap()
+            ))
+        ))
+        .await;
+    assert!(
+        ids(&l.body).contains(&g),
+        "the index follows the new lastModified"
+    );
     assert_eq!(t.get(&format!("/Users/{u1}")).await.status, 404);
     assert_eq!(t.delete(&format!("/Users/{u1}")).await.status, 404);
     assert_eq!(t.members(&g).await, vec![u3.clone()]);

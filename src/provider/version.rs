@@ -63,6 +63,42 @@ pub(super) fn stamp(
     obj.insert("meta".to_owned(), meta_value(&meta));
 }
 
+impl super::Provider {
+    /// Marks a stored resource as modified at `now` (a new `meta.version` and
+    /// `meta.lastModified`) after a change the service made to it outside a request for it:
+    /// a Group whose member was deleted lists one member fewer, so an `If-Match` holding its
+    /// old version must fail (RFC 7644 §3.14).
+    ///
+    /// ```
+    /// use scimkit::provider::{Provider, check_if_match, version};
+    /// use serde_json::json;
+    ///
+    /// let p = Provider::new("https://example.com/scim/v2");
+    /// let now = chrono::Utc::now();
+    /// let body = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+    ///     "displayName": "Admins"});
+    /// let mut group = p.create("Group", &body, "g1", now, [])?;
+    /// let before = version(&group).unwrap().to_owned();
+    /// p.touch("Group", &mut group, now + chrono::Duration::seconds(1));
+    /// assert_ne!(version(&group), Some(before.as_str()));
+    /// assert_eq!(check_if_match(Some(&before), &group).unwrap_err().status, 412);
+    /// # Ok::<(), scimkit::ScimError>(())
+    /// ```
+    pub fn touch(&self, resource_type: &str, resource: &mut Value, now: DateTime<Utc>) {
+        let id = resource
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        stamp(
+            resource,
+            resource_type,
+            self.location_of(resource_type, &id),
+            now,
+        );
+    }
+}
+
 fn meta_value(meta: &Meta) -> Value {
     serde_json::to_value(meta).unwrap_or_else(|_| Value::Object(Map::new()))
 }

@@ -678,10 +678,16 @@ pub(super) async fn delete<S: Store>(
     let r = async {
         let rtype = resource_type_at(&t.provider, &endpoint)?;
         let expected = if_match(&headers).map(str::to_owned);
+        let now = chrono::Utc::now();
         s.store()
-            .remove(&t.record.id, &rtype, &id, |current| {
-                check_if_match(expected.as_deref(), current)
-            })
+            .remove(
+                &t.record.id,
+                &rtype,
+                &id,
+                t.provider.schemas(),
+                |current| check_if_match(expected.as_deref(), current),
+                |group| t.provider.touch("Group", group, now),
+            )
             .await
     }
     .await;

@@ -243,6 +243,27 @@ pub(crate) async fn forget(db: &Db, tx: &mut Tx, tenant: &str, id: &str) -> Resu
     Ok(())
 }
 
+/// The stored documents (without members) of the groups that list `id` as a member.
+pub(crate) async fn listing(
+    db: &Db,
+    tx: &mut Tx,
+    tenant: &str,
+    id: &str,
+) -> Result<Vec<(String, Value)>, ScimError> {
+    let rows = tx
+        .rows(&db.stmt(
+            "SELECT r.id, r.resource FROM scim_resources r \
+             WHERE r.tenant = $1 AND r.rtype = 'Group' AND r.id IN \
+             (SELECT m.group_id FROM scim_members m WHERE m.tenant = $1 AND m.member_fold = $2)",
+            vec![Param::from(tenant), Param::from(fold(id))],
+        ))
+        .await
+        .map_err(|e| failure(&e))?;
+    rows.iter()
+        .map(|r| Ok((r.text(0).unwrap_or_default(), r.json(1)?)))
+        .collect()
+}
+
 /// The groups listing each of `user_ids`, as a User's readOnly `groups` (`value`, `display`
 /// from the group's `displayName`, `type: direct`), keyed by the user id.
 pub(crate) async fn groups_of(

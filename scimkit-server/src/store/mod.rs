@@ -153,16 +153,22 @@ pub trait Store: Send + Sync + 'static {
         F: FnOnce(&mut Value) -> Result<Modified<T>, ScimError> + Send;
 
     /// Deletes the resource and every membership naming it; `check` sees it first (for
-    /// `If-Match`). `404` if it does not exist.
-    fn remove<F>(
+    /// `If-Match`). `404` if it does not exist. Each Group that listed it as a member is passed
+    /// to `touch` (which gives it a new `meta.version`, as
+    /// [`Provider::touch`](scimkit::provider::Provider::touch) does) and stored again: it
+    /// changed, so an `If-Match` naming its old version must fail.
+    fn remove<F, R>(
         &self,
         tenant: &str,
         resource_type: &str,
         id: &str,
+        schemas: &SchemaRegistry,
         check: F,
+        touch: R,
     ) -> impl Future<Output = Result<(), ScimError>> + Send
     where
-        F: FnOnce(&Value) -> Result<(), ScimError> + Send;
+        F: FnOnce(&Value) -> Result<(), ScimError> + Send,
+        R: FnMut(&mut Value) + Send;
 
     /// Every tenant.
     fn tenants(&self) -> impl Future<Output = Result<Vec<TenantRecord>, ScimError>> + Send;

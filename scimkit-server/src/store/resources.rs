@@ -384,15 +384,18 @@ impl Store for SqlStore {
         Ok((answer, outcome.value))
     }
 
-    async fn remove<F>(
+    async fn remove<F, R>(
         &self,
         tenant: &str,
         rtype: &str,
         id: &str,
+        schemas: &SchemaRegistry,
         check: F,
+        mut touch: R,
     ) -> Result<(), ScimError>
     where
         F: FnOnce(&Value) -> Result<(), ScimError> + Send,
+        R: FnMut(&mut Value) + Send,
     {
         let db = &self.db;
         let mut tx = db.begin().await.map_err(|e| failure(&e))?;
@@ -401,6 +404,31 @@ impl Store for SqlStore {
             .await?
             .ok_or_else(|| not_found(rtype, id))?;
         check(&doc)?;
+        // The groups that list it change: new versions, before their member rows go.
+        for (gid, old) in members::listing(db, &mut tx, tenant, id).await? {
+            let mut group = old.clone();
+            touch(&mut group);
+            let sql = format!(
+                "UPDATE scim_resources SET resource = {}, version = version + 1 \
+                 WHERE tenant = $1 AND rtype = 'Group' AND id = $2",
+                self.json_param(3)
+            );
+            tx.execute(&db.stmt(
+                &sql,
+                vec![tenant.into(), gid.as_str().into(), group.to_string().into()],
+            ))
+            .await
+            .map_err(|e| failure(&e))?;
+            keys::write(
+                db,
+                &mut tx,
+                (tenant, "Group", &gid),
+                Some(&old),
+                &group,
+                schemas,
+            )
+            .await?;
+        }
         for sql in [
             "DELETE FROM scim_resources WHERE tenant = $1 AND rtype = $2 AND id = $3",
             "DELETE FROM scim_index WHERE tenant = $1 AND rtype = $2 AND id = $3",
