@@ -398,17 +398,7 @@ impl Provider {
             patcher.apply(op, resource)?
         };
         if outcome.changed {
-            let id = resource
-                .get("id")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            stamp(
-                resource,
-                resource_type,
-                self.location(resource_type, &id),
-                now,
-            );
+            self.touch(resource_type, resource, now);
         }
         Ok(outcome)
     }
