@@ -51,7 +51,17 @@ pub(crate) struct Writer {
     committed: Arc<Notify>,
     /// Set by the checkpoints when the WAL has grown past [`RESTART_FRAMES`].
     restart: Arc<AtomicBool>,
-    checkpoints: Arc<JoinHandle<()>>,
+    checkpoints: Arc<AbortOnDrop>,
+}
+
+/// The checkpoint task, stopped with the last clone of its writer.
+#[derive(Debug)]
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 #[derive(Debug)]
@@ -130,7 +140,7 @@ impl Writer {
             waiting: Arc::new(AtomicUsize::new(0)),
             committed,
             restart,
-            checkpoints: Arc::new(checkpoints),
+            checkpoints: Arc::new(AbortOnDrop(checkpoints)),
         })
     }
 
@@ -165,7 +175,7 @@ impl Writer {
             // was acknowledged.
             let _ = guard.conn.execute("ROLLBACK").await;
         }
-        self.checkpoints.abort();
+        self.checkpoints.0.abort();
     }
 }
 
