@@ -668,6 +668,44 @@ fn fixed_filters() -> Vec<String> {
     out
 }
 
+/// Filters for each SQL shape of the translation, on Users: an `and` whose operands are read
+/// from the index (its arms: comparisons, `pr`, valuePaths, an `or` of them) is answered as
+/// an intersection of id sets, with the other operands (negations, `ne`, `eq null`,
+/// memberships, untyped values of objects) tested on its ids; without an arm the filter is a
+/// predicate on each resource. They run with and without a window and a sort.
+const SHAPES: &[&str] = &[
+    // single- and multi-valued arms
+    r#"userName pr and emails.type eq "work""#,
+    r#"emails.type eq "work" and userName sw "a" and title pr"#,
+    r#"emails.primary eq true and active eq true"#,
+    r#"emails.value co "@" and emails.value ew ".com" and emails.value sw "u""#,
+    r#"meta.created gt "2011-01-01T00:00:00Z" and meta.created lt "2030-01-01T00:00:00Z""#,
+    // arms with negations, ne and null tests beside them
+    r#"emails.type eq "work" and not (userName eq "bjensen")"#,
+    r#"title pr and userName ne "x" and not (emails.type eq "home")"#,
+    r#"emails pr and title eq null"#,
+    r#"emails eq null and userName pr"#,
+    r#"not (emails.type eq "work") and not (title pr)"#,
+    // valuePaths as arms, inside and beside
+    r#"emails[type eq "work"] and title pr and not (active eq false)"#,
+    r#"emails[value co "@" and not (type eq "home")] and userName ne "x""#,
+    r#"emails[primary eq true]"#,
+    r#"emails[type eq "work" and value co "@example.com"] and emails[type eq "home"]"#,
+    r#"EMAILS[Type eq "work" and Value co "@EXAMPLE.COM"]"#,
+    r#"emails[type eq "work" and value eq "bjensen@example.com"]"#,
+    r#"urn:example:params:scim:schemas:extension:acme:2.0:User:tags[value pr] and emails.value ew ".com""#,
+    // an `or` of arms, alone and inside an `and`
+    r#"(userName sw "a" or emails.value co "@") and meta.created gt "2011-01-01T00:00:00Z""#,
+    r#"title pr or emails[primary eq true] or userName eq "bjensen""#,
+    r#"(title pr or legacy pr) and not (userName pr)"#,
+    // not arms: memberships, untyped values of objects, an `or` with a negation
+    r#"groups.value pr and userName pr"#,
+    r#"emails[primary eq true] or groups.value pr"#,
+    r#"legacy eq "x" and userName pr"#,
+    r#"nosuch pr or not (title pr)"#,
+    r#"members.value pr and userName pr"#,
+];
+
 /// An attribute of another resource type is unknown to the listed type's scoped registry, as
 /// in the provider: it compares by JSON type over the document's own keys (no type error, no
 /// dropped clause), and a URN of another type's schema names nothing.
@@ -745,6 +783,51 @@ async fn other_types_attributes(db: &mut Db, label: &str) {
     }
 }
 
+/// Keyset paging (`after`, no sortBy) walks the same ids, in id order, as one unpaged list.
+async fn keyset_pages(
+    db: &mut Db,
+    tenant: &str,
+    users: &[Value],
+    schemas: &SchemaRegistry,
+    label: &str,
+) {
+    for f in SHAPES
+        .iter()
+        .chain(&[r#"userName pr"#, r#"not (title pr)"#])
+    {
+        let parsed: Filter = f.parse().unwrap();
+        let all = Case {
+            filter: Some((*f).to_owned()),
+            sort: None,
+            start: None,
+            count: None,
+        };
+        let want = in_memory(Some(&parsed), &all, "User", users, schemas).unwrap();
+        let mut walked = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut req = request(
+                tenant,
+                "User",
+                Some(&parsed),
+                &Case {
+                    count: Some(2),
+                    ..all.clone()
+                },
+            );
+            req.after = after.as_deref();
+            let (ids, total) = db.answer(&req, schemas).await.unwrap();
+            assert_eq!(total, want.1, "{label}: {f}: totalResults after {after:?}");
+            let Some(last) = ids.last().cloned() else {
+                break;
+            };
+            walked.extend(ids);
+            after = Some(last);
+        }
+        assert_eq!(walked, want.0, "{label}: {f}: the pages walked by `after`");
+    }
+}
+
 async fn run(mut db: Db, label: &str) {
     db.migrate().await;
     other_types_attributes(&mut db, label).await;
@@ -783,6 +866,24 @@ async fn run(mut db: Db, label: &str) {
                 todo.push((c, false));
             }
         }
+        for f in SHAPES {
+            let windows = [(None, None), (Some(2), Some(3)), (Some(1), Some(0))];
+            for (start, count) in windows {
+                for sort in [None, Some(("userName", SortOrder::Descending))] {
+                    let filter = Some((*f).to_owned());
+                    todo.push((
+                        Case {
+                            filter,
+                            sort,
+                            start,
+                            count,
+                        },
+                        true,
+                    ));
+                }
+            }
+        }
+        keyset_pages(&mut db, &tenant, &users, &schemas, label).await;
         let user_case = case(USER_PATHS, USER_SORTS);
         let group_case = case(GROUP_PATHS, &["displayName", "members", "id"]);
         for i in 0..cases / datasets {

@@ -61,7 +61,44 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: MEMBERS_BY_GROUP,
         postgres: MEMBERS_BY_GROUP,
     },
+    Migration {
+        version: 4,
+        name: "covering search-index keys",
+        sqlite: COVERING_KEYS,
+        postgres: POSTGRES_V4,
+    },
 ];
+
+/// The text of [`COVERING_KEYS`], shared by both dialects.
+macro_rules! covering_keys {
+    () => {
+        r#"
+CREATE INDEX scim_index_by_fold ON scim_index (tenant, rtype, path, fold, id, elem, kind);
+DROP INDEX scim_index_fold;
+CREATE INDEX scim_index_by_exact ON scim_index (tenant, rtype, path, exact, id, elem) WHERE exact IS NOT NULL;
+DROP INDEX scim_index_exact;
+CREATE INDEX scim_index_by_instant ON scim_index (tenant, rtype, path, instant, id, elem) WHERE instant IS NOT NULL;
+DROP INDEX scim_index_instant;
+CREATE INDEX scim_index_by_bool ON scim_index (tenant, rtype, path, bool_value, id, elem) WHERE bool_value IS NOT NULL
+"#
+    };
+}
+
+/// Every key index ends with `(id, elem)`, the fold index also with `kind`: a comparison's rows
+/// (with the element a valuePath binds, and whether a row is present) are read from the index
+/// alone, in id order when the key is equal, so the ids of an `and` are intersected by merging
+/// index ranges (see [`crate::sql`]). Booleans get an index of their own. Each replaces the
+/// version 1 index it extends.
+const COVERING_KEYS: &str = covering_keys!();
+
+/// [`COVERING_KEYS`], and statistics of which folds occur at which paths: PostgreSQL otherwise
+/// multiplies the frequencies of `path` and `fold` as if independent, and estimated
+/// `userType eq "Employee"` at 3,592 rows where 100,000 users held 90,000, which led it to
+/// nested-loop plans over large sets.
+const POSTGRES_V4: &str = concat!(
+    covering_keys!(),
+    ";\nCREATE STATISTICS scim_index_keys (mcv) ON rtype, path, fold FROM scim_index"
+);
 
 /// A User's `groups.value eq "…"` (Identity Center's ListUsers filter, and how a sync learns a
 /// group's members there) compares `group_fold`; without this index it read every membership

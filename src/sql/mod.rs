@@ -27,7 +27,9 @@
 //! request.page = Page::new(Some(1), Some(10));
 //! let sql = request.to_sql(&schemas, Dialect::Postgres)?;
 //! assert!(sql.select.sql.starts_with("SELECT r.id, r.resource FROM scim_resources r"));
-//! assert!(sql.count.sql.starts_with("SELECT COUNT(*) FROM scim_resources r"));
+//! // Both comparisons are read from the index: the count never touches the resources.
+//! assert!(sql.count.sql.starts_with("SELECT COUNT(*) FROM (SELECT"));
+//! assert!(!sql.count.sql.contains("scim_resources"));
 //! // No value and no attribute name is in the text: they are parameters.
 //! assert!(!sql.select.sql.contains("bjensen") && !sql.select.sql.contains("username"));
 //! assert_eq!(sql.select.params[0], SqlValue::Text("tenant-1".into()));
@@ -62,10 +64,11 @@
 //!   primary-keyed so the database itself refuses a second claim: two concurrent creates of
 //!   `bjensen` and `BJensen` cannot both commit. A write replaces its resource's claims.
 //!
-//! The [`MIGRATIONS`] create the tables and their indexes: `(tenant, rtype, path, fold, id)`
-//! and `(tenant, rtype, path, exact, id)` answer `eq`, ranges and `sw` from the index, partial
-//! indexes the numbers and instants, `(tenant, rtype, id, path, elem)` a resource's own rows
-//! and `(tenant, member_id)` / `(tenant, member_fold)` memberships from the member's side.
+//! The [`MIGRATIONS`] create the tables and their indexes: `(tenant, rtype, path, fold, id,
+//! elem, kind)` and `(tenant, rtype, path, exact, id, elem)` answer `eq`, ranges, `sw` and `pr`
+//! from the index alone (with the element a valuePath binds), partial indexes the numbers,
+//! instants and booleans, `(tenant, rtype, id, path, elem)` a resource's own rows and
+//! `(tenant, member_id)` / `(tenant, member_fold)` memberships from the member's side.
 //!
 //! # Why the answers are the evaluator's
 //!
@@ -101,11 +104,30 @@
 //!
 //! # The SQL
 //!
-//! Each comparison is a set membership the planner drives from an index:
-//! `r.id IN (SELECT x.id FROM scim_index x WHERE x.tenant = ?1 AND x.rtype = ?2 AND
-//! x.path = ?3 AND x.fold = ?4)`. A valuePath starts from the rows of the first comparison
-//! its inner `and` requires (each such row names one element: `id`, `elem`), and its inner
-//! comparisons probe the rows of that one element. `and`/`or` chains are nested as balanced trees (SQLite limits expression depth).
+//! Each comparison is a set of ids read from the index:
+//! `SELECT x.id FROM scim_index x WHERE x.tenant = ?1 AND x.rtype = ?2 AND x.path = ?3 AND
+//! x.fold = ?4`. A valuePath starts from the rows of the comparison its inner `and` requires
+//! that likely selects fewest elements (each such row names one element: `id`, `elem`), and
+//! its inner comparisons probe the rows of that one element.
+//!
+//! A filter that is an `and` (or a single condition) with operands that hold only where the
+//! resource has an index row (comparisons other than `ne` and `eq null`, `pr`, valuePaths, an
+//! `or` of those: its *arms*) is answered from the index alone. The arms' id sets are
+//! intersected before any resource is read, in the form each planner runs as a merge of index
+//! ranges already in id order: `a INTERSECT b …` on SQLite, `SELECT DISTINCT q.id FROM (a) q
+//! WHERE q.id IN (b) …` (merge semi-joins) on PostgreSQL; the other operands are tested on
+//! those ids. The count is `SELECT COUNT(*)` of that set; the page cuts its window from the
+//! ordered ids (`ORDER BY 1 LIMIT … OFFSET …`) and then reads those resources by primary key,
+//! so a broad filter reads a page's worth of rows, not every match. This is exact because
+//! every index row belongs to a stored resource of its tenant and type (a service writes and
+//! deletes them together); memberships, whose rows may name members of another type, are never
+//! arms. Which arm drives is chosen from the filter alone (the translator has no statistics):
+//! `eq` on a unique attribute, then `eq`, `sw`, `eq` on booleans and canonical values, other
+//! ranges, valuePaths, `co`/`ew`, `pr`.
+//!
+//! A filter without an arm (`not (…)`, `ne`, an `or` with such an operand) is a predicate on
+//! each resource: `r.id IN (SELECT x.id …)` per comparison, combined with `AND`/`OR`/`NOT`.
+//! `and`/`or` chains are nested as balanced trees (SQLite limits expression depth).
 //! Placeholders are numbered (`?n` on SQLite, `$n` on PostgreSQL) and equal texts are bound
 //! once (found by a scan of the few parameters a filter has, by a map past 24), so a filter of `t` comparisons binds at most about `3t + 4` values, well within
 //! SQLite's 32,766 at the parser's default limit of 1,024 comparisons.
@@ -134,13 +156,18 @@
 //!   `value` and `display`); other sub-attributes of `members`/`groups` read as unassigned, and a
 //!   member without a `value` is not kept. A sort on a member's text uses the evaluator's filter
 //!   fold, which differs from `SortBy`'s only for a final `Σ`.
-//! - Speed follows selectivity. A comparison that selects few resources (`userName eq`,
-//!   `externalId eq`) is an index range: about 0.1–0.3 ms at 100,000 users against 56–82 ms
-//!   for the in-memory scan. A filter most resources match (`userType eq "Employee" and
-//!   emails.type eq "work"`, `emails[primary eq true]`) is a semi-join of large id sets and a
-//!   count over all of them, slower today than the in-memory scan (BENCHMARKS.md); page such
-//!   listings or narrow them with a selective comparison. PostgreSQL needs its visibility map
-//!   set (`VACUUM`, or autovacuum after a bulk load) for the index-only scans to stay so.
+//! - Speed follows selectivity and shape (BENCHMARKS.md). A comparison that selects few
+//!   resources (`userName eq`, `externalId eq`, `emails.value eq`) is an index range: well under
+//!   1 ms at 100,000 users against 50–90 ms for the in-memory scan. An `and` of equalities
+//!   that most resources match (`userType eq "Employee" and emails.type eq "work"`) merges two
+//!   index ranges and counts from the index. Still slower than the in-memory scan at 100,000
+//!   users: a filter whose arms are ranges or substrings over most resources (`meta.lastModified
+//!   gt …` matching 90 %, `emails co …`), whose id sets are not in id order and must be sorted
+//!   or hashed; a valuePath whose inner `and` pairs a broad equality with a substring
+//!   (`emails[type eq "work" and value co "@example.com"]`), probed once per element; and
+//!   filters without an arm (`userType ne "Employee" and not (…)`). Page such listings or
+//!   narrow them with a selective comparison. PostgreSQL needs its visibility map set
+//!   (`VACUUM`, or autovacuum after a bulk load) for the index-only scans to stay so.
 //! - Long `or` chains: the parser's default limit of 1,024 comparisons keeps a statement within
 //!   SQLite's 32,766 parameters and (chains are nested as balanced trees) its expression depth; a
 //!   parser configured for many more comparisons can exceed them.

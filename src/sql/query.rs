@@ -12,7 +12,7 @@ use crate::schema::{AttrType, SchemaRegistry};
 use super::builder::Sql;
 use super::keys::{Tag, path_key};
 use super::membership::Side;
-use super::translate::Translator;
+use super::translate::{SCAN_RANK, Translator};
 use super::{Dialect, SqlValue};
 
 /// A statement and the values for its placeholders, in order (`?1…` or `$1…`).
@@ -93,29 +93,41 @@ impl<'a> ListRequest<'a> {
             .map(|p| SortTarget::new(p, schemas, self.resource_type))
             .transpose()?;
         let mut sql = Sql::new(dialect, self.tenant, self.resource_type);
-        // The text after `FROM scim_resources r`, shared by the count and the page.
         let (t, rt) = (sql.tenant(), sql.rtype());
-        sql.push(" WHERE r.tenant = ");
-        sql.ph(t);
-        sql.push(" AND r.rtype = ");
-        sql.ph(rt);
-        if let Some(f) = self.filter {
-            sql.push(" AND (");
-            Translator {
-                schemas,
-                resource_type: self.resource_type,
-                sql: &mut sql,
-                scratch: String::new(),
+        // A filter with an operand only index rows satisfy is answered from the index: its
+        // ids, then the page's resources by primary key.
+        let first_arm = match self.filter {
+            Some(f) => Translator::new(schemas, self.resource_type, &mut sql).ids(f)?,
+            None => None,
+        };
+        let ids = first_arm.is_some();
+        if !ids {
+            // The text after `FROM scim_resources r`, shared by the count and the page.
+            sql.push(" WHERE r.tenant = ");
+            sql.ph(t);
+            sql.push(" AND r.rtype = ");
+            sql.ph(rt);
+            if let Some(f) = self.filter {
+                sql.push(" AND (");
+                Translator::new(schemas, self.resource_type, &mut sql).predicate(f)?;
+                sql.push(")");
             }
-            .predicate(f)?;
-            sql.push(")");
         }
         let end = sql.len();
         const FROM: &str = "FROM scim_resources r";
         let mut count = String::with_capacity(end + 40);
-        count.push_str("SELECT COUNT(*) ");
-        count.push_str(FROM);
-        count.push_str(sql.text_from(0));
+        match ids {
+            true => {
+                count.push_str("SELECT COUNT(*) FROM (");
+                count.push_str(sql.text_from(0));
+                count.push_str(") c");
+            }
+            false => {
+                count.push_str("SELECT COUNT(*) ");
+                count.push_str(FROM);
+                count.push_str(sql.text_from(0));
+            }
+        }
         let count = SqlQuery {
             sql: count,
             params: sql.params().to_vec(),
@@ -141,25 +153,63 @@ impl<'a> ListRequest<'a> {
             None => None,
         };
         let (text, params) = sql.finish();
-        let mut select = String::with_capacity(end + join.len() + order.len() + 80);
+        let window = |out: &mut String| {
+            match (limit, dialect) {
+                (Some(c), _) => {
+                    let _ = write!(out, " LIMIT {c}");
+                }
+                (None, Dialect::Sqlite) => out.push_str(" LIMIT -1"),
+                (None, Dialect::Postgres) => {}
+            }
+            let _ = write!(out, " OFFSET {offset}");
+        };
+        let mut select = String::with_capacity(end + join.len() + order.len() + 120);
         select.push_str("SELECT r.id, r.resource ");
         select.push_str(FROM);
         select.push_str(&join);
-        select.push_str(&text[..end]);
-        if let Some(a) = after {
-            let _ = write!(select, " AND r.id > {a}");
-        }
-        select.push_str(" ORDER BY ");
-        select.push_str(&order);
-        match (limit, dialect) {
-            (Some(c), _) => {
-                select.push_str(" LIMIT ");
-                let _ = write!(select, "{c}");
+        if !ids {
+            select.push_str(&text[..end]);
+            if let Some(a) = after {
+                let _ = write!(select, " AND r.id > {a}");
             }
-            (None, Dialect::Sqlite) => select.push_str(" LIMIT -1"),
-            (None, Dialect::Postgres) => {}
+            let _ = write!(select, " ORDER BY {order}");
+            window(&mut select);
+        } else if sort.is_none() && after.is_none() {
+            // In id order: the window is cut from the ids, so only the page's resources
+            // are read.
+            let _ = write!(
+                select,
+                " WHERE r.tenant = {t} AND r.rtype = {rt} AND r.id IN ("
+            );
+            if dialect == Dialect::Postgres && first_arm.is_some_and(|a| a.rank == SCAN_RANK) {
+                // The first arm reads every value of a path (`co`, `ew`): PostgreSQL, which
+                // cannot estimate how many match, would rather walk all index rows in id
+                // order hoping to stop after a page; a materialized set keeps it to that path.
+                let _ = write!(
+                    select,
+                    "WITH s AS MATERIALIZED ({}) SELECT s.id FROM s ORDER BY 1",
+                    &text[..end]
+                );
+            } else {
+                select.push_str(&text[..end]);
+                if first_arm.is_some_and(|a| !a.ordered) {
+                    select.push_str(" ORDER BY 1");
+                }
+            }
+            window(&mut select);
+            select.push_str(") ORDER BY r.id");
+        } else {
+            let _ = write!(
+                select,
+                " WHERE r.tenant = {t} AND r.rtype = {rt} AND r.id IN ({})",
+                &text[..end]
+            );
+            if let Some(a) = after {
+                let _ = write!(select, " AND r.id > {a}");
+            }
+            let _ = write!(select, " ORDER BY {order}");
+            window(&mut select);
         }
-        let _ = write!(select, " OFFSET {offset}");
         Ok(ListSql {
             select: SqlQuery {
                 sql: select,

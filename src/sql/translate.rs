@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use crate::error::ScimError;
 use crate::filter::{CompValue, CompareOp, Filter, How, Site, is_null_test};
-use crate::schema::{Attribute, SchemaRegistry};
+use crate::schema::{Attribute, SchemaRegistry, Uniqueness};
 
 use super::builder::{Ph, Sql};
 use super::index::kind;
@@ -75,10 +75,29 @@ pub(super) struct Translator<'a, 'q> {
     pub(super) resource_type: &'a str,
     pub(super) sql: &'q mut Sql,
     /// A buffer for index paths, reused across comparisons.
-    pub(super) scratch: String,
+    scratch: String,
+    /// What a condition at the root tests: `r.id`, or `q.id` inside an id set ([`Self::ids`]).
+    subject: &'static str,
+    /// Write a root comparison's id subquery alone, without `subject IN (…)` around it.
+    bare: bool,
 }
 
-impl<'a> Translator<'a, '_> {
+impl<'a, 'q> Translator<'a, 'q> {
+    pub(super) fn new(
+        schemas: &'a SchemaRegistry,
+        resource_type: &'a str,
+        sql: &'q mut Sql,
+    ) -> Self {
+        Self {
+            schemas,
+            resource_type,
+            sql,
+            scratch: String::new(),
+            subject: "r.id",
+            bare: false,
+        }
+    }
+
     /// Appends the predicate of `f` (already bound, so it type-checks) for the resource `r`.
     pub(super) fn predicate(&mut self, f: &'a Filter) -> Result<(), ScimError> {
         self.node(Ctx::Root, f)
@@ -149,9 +168,15 @@ impl<'a> Translator<'a, '_> {
                     parent: site.attr(),
                 };
                 let side = Side::of(self.resource_type, site.member(), site.name());
+                let bare = std::mem::take(&mut self.bare);
+                if !bare {
+                    self.sql.push(self.subject);
+                    self.sql.push(" IN (");
+                }
+                let close = if bare { ")" } else { "))" };
                 if let Some((source, cond, rest)) = self.anchor(inner_ctx, inner)? {
                     // The anchor's own condition holds on its rows: only the rest is checked.
-                    self.sql.push("r.id IN (SELECT e.id FROM (");
+                    self.sql.push("SELECT e.id FROM (");
                     self.rows(&source, cond, "x.id, x.elem", false);
                     self.sql.push(") e");
                     if !rest.is_empty() {
@@ -159,12 +184,14 @@ impl<'a> Translator<'a, '_> {
                         self.balanced(inner_ctx, &rest, " AND ")?;
                         self.sql.push(")");
                     }
-                    self.sql.push(")");
+                    if !bare {
+                        self.sql.push(")");
+                    }
                     return Ok(());
                 }
                 if let Some(side) = side {
                     let rows = side.rows(self.sql, None);
-                    self.sql.push("r.id IN (SELECT e.id FROM (");
+                    self.sql.push("SELECT e.id FROM (");
                     self.sql.push(&rows);
                     self.sql.push(") e WHERE (");
                 } else {
@@ -177,7 +204,7 @@ impl<'a> Translator<'a, '_> {
                     let p = self.sql.text(&self.scratch);
                     let (t, rt) = (self.sql.tenant(), self.sql.rtype());
                     self.sql
-                        .push("r.id IN (SELECT e.id FROM scim_index e WHERE e.tenant = ");
+                        .push("SELECT e.id FROM scim_index e WHERE e.tenant = ");
                     self.sql.ph(t);
                     self.sql.push(" AND e.rtype = ");
                     self.sql.ph(rt);
@@ -186,10 +213,176 @@ impl<'a> Translator<'a, '_> {
                     self.sql.push(" AND (");
                 }
                 self.node(inner_ctx, inner)?;
-                self.sql.push("))");
+                self.sql.push(close);
                 Ok(())
             }
         }
+    }
+
+    /// Writes `SELECT …` of the distinct ids of the resources `f` matches, read from the index
+    /// alone, when `f` is an `and` (or a single condition) with at least one operand that holds
+    /// only where an index row does (an [arm](Self::is_arm)); returns `None`, having written
+    /// nothing, otherwise.
+    ///
+    /// The arms' id sets are intersected before any resource is touched: on SQLite as
+    /// `a INTERSECT b … ORDER BY 1` (the text ends so), which it runs as a merge of index ranges already in id order; on
+    /// PostgreSQL as `SELECT DISTINCT q.id FROM (a) q WHERE q.id IN (b) …`, which it runs as
+    /// merge semi-joins. The other operands are tested on each id of the first arm. Every id
+    /// an arm yields is a stored resource's (rows are written and deleted with their
+    /// resource), so the set is exactly the resources `f` matches.
+    pub(super) fn ids(&mut self, f: &'a Filter) -> Result<Option<IdSet>, ScimError> {
+        let operands = match f {
+            Filter::And(..) => chain(f, true),
+            f => vec![f],
+        };
+        let (mut arms, mut rest) = (Vec::new(), Vec::new());
+        for o in operands {
+            match self.is_arm(o)? {
+                Some(rank) => arms.push((rank, o)),
+                None => rest.push(o),
+            }
+        }
+        // The likely most selective first: the one the others are tested against.
+        arms.sort_by_key(|(rank, _)| *rank);
+        if arms.len() > MAX_ARMS {
+            rest.extend(arms.drain(MAX_ARMS..).map(|(_, o)| o));
+        }
+        let Some(&(first_rank, first)) = arms.first() else {
+            return Ok(None);
+        };
+        match self.sql.dialect() {
+            Dialect::Sqlite if arms.len() > 1 => {
+                for (i, (_, a)) in arms.iter().enumerate() {
+                    if i > 0 {
+                        self.sql.push(" INTERSECT ");
+                    }
+                    if i == 0 && !rest.is_empty() {
+                        self.sql.push("SELECT q.id FROM (");
+                        self.arm(a)?;
+                        self.sql.push(") q");
+                        self.rest(&rest)?;
+                    } else {
+                        self.arm(a)?;
+                    }
+                }
+                // Ordered, SQLite merges the arms (unordered, it builds a temporary b-tree).
+                self.sql.push(" ORDER BY 1");
+                return Ok(Some(IdSet {
+                    rank: first_rank,
+                    ordered: true,
+                }));
+            }
+            _ => {
+                self.sql.push("SELECT DISTINCT q.id FROM (");
+                self.arm(first)?;
+                self.sql.push(") q");
+                if arms.len() > 1 || !rest.is_empty() {
+                    self.sql.push(" WHERE ");
+                }
+                for (i, (_, a)) in arms.iter().enumerate().skip(1) {
+                    if i > 1 {
+                        self.sql.push(" AND ");
+                    }
+                    self.sql.push("q.id IN (");
+                    self.arm(a)?;
+                    self.sql.push(")");
+                }
+                if !rest.is_empty() {
+                    if arms.len() > 1 {
+                        self.sql.push(" AND ");
+                    }
+                    self.sql.push("(");
+                    self.with_subject(|t| t.balanced(Ctx::Root, &rest, " AND "))?;
+                    self.sql.push(")");
+                }
+            }
+        }
+        Ok(Some(IdSet {
+            rank: first_rank,
+            ordered: false,
+        }))
+    }
+
+    /// ` WHERE (rest)` on the ids `q.id`.
+    fn rest(&mut self, rest: &[&'a Filter]) -> Result<(), ScimError> {
+        if rest.is_empty() {
+            return Ok(());
+        }
+        self.sql.push(" WHERE (");
+        self.with_subject(|t| t.balanced(Ctx::Root, rest, " AND "))?;
+        self.sql.push(")");
+        Ok(())
+    }
+
+    fn with_subject(
+        &mut self,
+        write: impl FnOnce(&mut Self) -> Result<(), ScimError>,
+    ) -> Result<(), ScimError> {
+        let before = std::mem::replace(&mut self.subject, "q.id");
+        let out = write(self);
+        self.subject = before;
+        out
+    }
+
+    /// Whether `f` at the root is an arm: a condition that holds only where the resource has
+    /// an index row of its own (a comparison other than `ne` and `eq null`, `pr`, a valuePath,
+    /// or an `or` of arms), so its ids are a subquery of `scim_index` alone. Memberships are
+    /// not: their rows name members that need not be resources of the type queried. With a
+    /// rank: lower ones likely select fewer resources.
+    fn is_arm(&self, f: &'a Filter) -> Result<Option<u8>, ScimError> {
+        let own =
+            |site: &Site<'a>| Side::of(self.resource_type, site.member(), site.name()).is_none();
+        Ok(match f {
+            Filter::Compare(path, op, comp) if *op != CompareOp::Ne && !is_null_test(*op, comp) => {
+                let site = Site::in_resource(self.schemas, path, true)?;
+                (own(&site) && !site.value_of_objects()).then(|| rank(*op, comp, site.leaf()))
+            }
+            Filter::Present(path) => {
+                let site = Site::in_resource(self.schemas, path, false)?;
+                own(&site).then_some(6)
+            }
+            Filter::ValuePath(path, _) => {
+                let site = Site::in_resource(self.schemas, path, false)?;
+                own(&site).then_some(4)
+            }
+            Filter::Or(..) => {
+                let operands = chain(f, false);
+                if operands.len() > MAX_ARMS {
+                    return Ok(None);
+                }
+                let mut worst = Some(0);
+                for o in operands {
+                    worst = match (worst, self.is_arm(o)?) {
+                        (Some(w), Some(r)) => Some(w.max(r)),
+                        _ => None,
+                    };
+                    if worst.is_none() {
+                        break;
+                    }
+                }
+                worst.map(|w| w.max(7))
+            }
+            _ => None,
+        })
+    }
+
+    /// Writes the id subquery of an [arm](Self::is_arm).
+    fn arm(&mut self, f: &'a Filter) -> Result<(), ScimError> {
+        if let Filter::Or(..) = f {
+            self.sql.push("SELECT u.id FROM (");
+            for (i, o) in chain(f, false).into_iter().enumerate() {
+                if i > 0 {
+                    self.sql.push(" UNION ");
+                }
+                self.arm(o)?;
+            }
+            self.sql.push(") u");
+            return Ok(());
+        }
+        self.bare = true;
+        let out = self.node(Ctx::Root, f);
+        self.bare = false;
+        out
     }
 
     /// `a AND b AND …` as a balanced tree of parentheses, so a long chain nests only
@@ -325,7 +518,12 @@ impl<'a> Translator<'a, '_> {
     fn exists(&mut self, ctx: Ctx<'a>, source: &Source, cond: Cond) {
         match ctx {
             Ctx::Root => {
-                self.sql.push("r.id IN (");
+                if std::mem::take(&mut self.bare) {
+                    self.rows(source, cond, "x.id", false);
+                    return;
+                }
+                self.sql.push(self.subject);
+                self.sql.push(" IN (");
                 self.rows(source, cond, "x.id", false);
             }
             Ctx::Element { .. } => {
@@ -353,24 +551,40 @@ impl<'a> Translator<'a, '_> {
                 self.sql.ph(t);
                 self.sql.push(" AND x.rtype = ");
                 self.sql.ph(rt);
-                self.sql.push(" AND (");
-                for (i, (p, non_object)) in paths.iter().flatten().enumerate() {
-                    if i > 0 {
-                        self.sql.push(" OR ");
+                match paths {
+                    [Some((p, false)), None] => {
+                        self.sql.push(" AND x.path = ");
+                        self.sql.ph(*p);
                     }
-                    match non_object {
-                        false => {
-                            self.sql.push("x.path = ");
-                            self.sql.ph(*p);
-                        }
-                        true => {
+                    // `path = a OR (path = b AND non-object)`, written so that both planners
+                    // probe the index once per path (an `OR` of paths is not an index key).
+                    [Some((a, false)), Some((b, true))] => {
+                        self.sql.push(" AND x.path IN (");
+                        self.sql.ph(*a);
+                        self.sql.push(", ");
+                        self.sql.ph(*b);
+                        self.sql.push(") AND (x.path = ");
+                        self.sql.ph(*a);
+                        self.sql.push(" OR x.kind <= 3)");
+                    }
+                    other => {
+                        self.sql.push(" AND (");
+                        for (i, (p, non_object)) in other.iter().flatten().enumerate() {
+                            if i > 0 {
+                                self.sql.push(" OR ");
+                            }
                             self.sql.push("(x.path = ");
                             self.sql.ph(*p);
-                            self.sql.push(ARRAY_OR_SCALAR);
+                            self.sql.push(if *non_object {
+                                " AND x.kind <= 3)"
+                            } else {
+                                ")"
+                            });
                         }
+                        self.sql.push(")");
                     }
                 }
-                self.sql.push(") AND ");
+                self.sql.push(" AND ");
             }
         }
         if in_element {
@@ -455,8 +669,10 @@ impl<'a> Translator<'a, '_> {
             Filter::And(..) => chain(inner, true),
             f => vec![f],
         };
+        // The eligible operand likely to select the fewest elements.
+        let mut best: Option<(u8, usize)> = None;
         for (i, operand) in operands.iter().copied().enumerate() {
-            let (site, cond) = match operand {
+            let r = match operand {
                 Filter::Compare(path, op, comp)
                     if *op != CompareOp::Ne && !is_null_test(*op, comp) =>
                 {
@@ -464,17 +680,30 @@ impl<'a> Translator<'a, '_> {
                     if site.value_of_objects() {
                         continue;
                     }
-                    let how = How::new(path, site.leaf(), *op, comp)?;
-                    (site, self.condition(&how, *op, comp))
+                    rank(*op, comp, site.leaf())
                 }
-                Filter::Present(path) => (self.site(ctx, path, false)?, Cond::Present),
+                Filter::Present(_) => 6,
                 _ => continue,
             };
-            let source = self.source(ctx, &site, &[]);
-            operands.remove(i);
-            return Ok(Some((source, cond, operands)));
+            if best.is_none_or(|(b, _)| r < b) {
+                best = Some((r, i));
+            }
         }
-        Ok(None)
+        let Some((_, i)) = best else {
+            return Ok(None);
+        };
+        let (site, cond) = match operands.remove(i) {
+            Filter::Compare(path, op, comp) => {
+                let site = self.site(ctx, path, true)?;
+                let how = How::new(path, site.leaf(), *op, comp)?;
+                let cond = self.condition(&how, *op, comp);
+                (site, cond)
+            }
+            Filter::Present(path) => (self.site(ctx, path, false)?, Cond::Present),
+            _ => return Ok(None),
+        };
+        let source = self.source(ctx, &site, &[]);
+        Ok(Some((source, cond, operands)))
     }
 
     /// The condition on one index row `x` for `value op comp`, as `How` compares.
@@ -538,10 +767,42 @@ impl<'a> Translator<'a, '_> {
 
 /// [`Cond::Present`]: a row standing for a value, not for an empty object or a marker.
 const PRESENT: &str = "x.kind <= 4";
-/// Closes `(x.path = ? …`: the row stands for a scalar or an array element, not an object.
-const ARRAY_OR_SCALAR: &str = " AND x.kind <= 3)";
-// The two texts above spell these kinds.
+// `PRESENT` and the non-object test of `rows` (`x.kind <= 3`) spell these kinds.
 const _: () = assert!(kind::OBJECT == 4 && kind::ARRAY == 3);
+
+/// What [`Translator::ids`] wrote.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct IdSet {
+    /// The [`rank`] of the arm the set is read from.
+    pub(super) rank: u8,
+    /// The text ends with `ORDER BY 1`.
+    pub(super) ordered: bool,
+}
+
+/// At most this many id sets are combined in one `INTERSECT` or `UNION` (SQLite allows 500
+/// terms in a compound `SELECT`); further arms are tested as predicates.
+const MAX_ARMS: usize = 64;
+
+/// The [`rank`] of `co` and `ew`, which read every value of a path.
+pub(super) const SCAN_RANK: u8 = 5;
+
+/// How selective a comparison likely is, lowest first, from its operator and the attribute's
+/// definition alone (the translator knows no statistics): `eq` on a unique attribute, `eq`,
+/// `sw` (an index range), `eq` on a boolean or an attribute with canonical values (`type`),
+/// other ranges, `co`/`ew` (every value of the path is read). `pr` is 6, a valuePath 4, an
+/// `or` 7.
+fn rank(op: CompareOp, comp: &CompValue, leaf: Option<&Attribute>) -> u8 {
+    let few_values = matches!(comp, CompValue::Bool(_))
+        || leaf.is_some_and(|a| !a.canonical_values().is_empty());
+    match op {
+        CompareOp::Eq if leaf.is_some_and(|a| a.uniqueness() != Uniqueness::None) => 0,
+        CompareOp::Eq if !few_values => 1,
+        CompareOp::Sw => 2,
+        CompareOp::Eq => 3,
+        CompareOp::Co | CompareOp::Ew => SCAN_RANK,
+        _ => 4,
+    }
+}
 
 fn sql_op(op: CompareOp) -> &'static str {
     match op {
