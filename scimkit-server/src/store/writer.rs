@@ -91,17 +91,17 @@ pub(crate) struct WriteTx {
     writer: Writer,
 }
 
-/// Counts a request as waiting while it lives (a cancelled wait stops counting).
-struct Waiting<'a>(&'a AtomicUsize);
+/// Counts a request as waiting while it lives.
+struct Waiting(Arc<AtomicUsize>);
 
-impl<'a> Waiting<'a> {
-    fn new(n: &'a AtomicUsize) -> Self {
+impl Waiting {
+    fn new(n: &Arc<AtomicUsize>) -> Self {
         n.fetch_add(1, Ordering::SeqCst);
-        Self(n)
+        Self(n.clone())
     }
 }
 
-impl Drop for Waiting<'_> {
+impl Drop for Waiting {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
@@ -146,14 +146,30 @@ impl Writer {
 
     /// Waits for the writer and opens this request's savepoint, joining the open
     /// transaction or beginning one.
+    ///
+    /// The work runs in a task of its own: a request cancelled half-way (its client hung up)
+    /// must not leave the connection between two states, say inside a `BEGIN` whose batch
+    /// was never recorded. A turn that no one takes is dropped, which undoes its savepoint.
     pub(crate) async fn begin(&self) -> Result<WriteTx, sqlx::Error> {
-        let mut guard = {
-            let _waiting = Waiting::new(&self.waiting);
-            self.state.clone().lock_owned().await
-        };
+        let writer = self.clone();
+        let waiting = Waiting::new(&self.waiting);
+        tokio::spawn(async move { writer.take_turn(waiting).await })
+            .await
+            .map_err(|e| sqlx::Error::Protocol(format!("the writer's turn did not start: {e}")))?
+    }
+
+    async fn take_turn(self, waiting: Waiting) -> Result<WriteTx, sqlx::Error> {
+        let mut guard = self.state.clone().lock_owned().await;
+        drop(waiting);
         guard.settle().await;
         if guard.batch.is_none() {
-            guard.conn.execute("BEGIN IMMEDIATE").await?;
+            if let Err(e) = guard.conn.execute("BEGIN IMMEDIATE").await {
+                // With no batch, nothing is pending: a transaction the connection still
+                // holds is no one's, so it is ended and the BEGIN tried once more.
+                tracing::warn!(error = %e, "BEGIN on the writer failed; retrying once");
+                let _ = guard.conn.execute("ROLLBACK").await;
+                guard.conn.execute("BEGIN IMMEDIATE").await?;
+            }
             guard.batch = Some(Arc::new(Batch::default()));
         }
         if let Err(e) = guard.conn.execute(SAVEPOINT).await {
@@ -162,7 +178,7 @@ impl Writer {
         }
         Ok(WriteTx {
             guard: Some(guard),
-            writer: self.clone(),
+            writer: self,
         })
     }
 
@@ -245,30 +261,33 @@ impl WriteTx {
     }
 
     /// Releases the savepoint into the open transaction and returns once a commit that holds
-    /// it has reached the disk. Runs to the end even if the request is dropped meanwhile.
+    /// it has reached the disk. Runs to the end, in a task of its own, even if the request is
+    /// dropped meanwhile.
     pub(crate) async fn commit(mut self) -> Result<(), sqlx::Error> {
         let Some(mut guard) = self.guard.take() else {
             return Err(ended());
         };
-        if let Err(e) = guard.conn.execute("RELEASE scimkit_write").await {
-            guard.abandoned = true;
-            guard.settle().await;
-            return Err(e);
-        }
-        let Some(batch) = guard.batch.clone() else {
-            // The transaction failed under the savepoint (fail() ended it).
-            return Err(ended());
-        };
-        guard.pending += 1;
         let writer = self.writer.clone();
         let done = tokio::spawn(async move {
+            if let Err(e) = guard.conn.execute("RELEASE scimkit_write").await {
+                guard.abandoned = true;
+                guard.settle().await;
+                return Err(e);
+            }
+            let Some(batch) = guard.batch.clone() else {
+                // The transaction failed under the savepoint (fail() ended it).
+                return Err(ended());
+            };
+            guard.pending += 1;
             let mut held = Some(guard);
             loop {
                 let notified = batch.done.notified();
                 tokio::pin!(notified);
                 notified.as_mut().enable();
                 if let Some(outcome) = batch.outcome.get() {
-                    return outcome.clone();
+                    return outcome
+                        .clone()
+                        .map_err(|e| sqlx::Error::Protocol(format!("commit failed: {e}")));
                 }
                 let mut guard = match held.take() {
                     Some(g) => g,
@@ -294,11 +313,8 @@ impl WriteTx {
                 drop(guard);
             }
         });
-        match done.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(sqlx::Error::Protocol(format!("commit failed: {e}"))),
-            Err(e) => Err(sqlx::Error::Protocol(format!("commit did not finish: {e}"))),
-        }
+        done.await
+            .map_err(|e| sqlx::Error::Protocol(format!("commit did not finish: {e}")))?
     }
 }
 
@@ -353,6 +369,67 @@ mod tests {
             .iter()
             .map(|r| r.get(0))
             .collect()
+    }
+
+    /// Requests cancelled at any point (a client that hung up) leave the writer working: the
+    /// ones that returned from commit are on disk, and nothing else is.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn cancelled_requests_never_wedge_the_writer() {
+        let path = std::env::temp_dir().join(format!("scimkit-writer-{}.db", uuid::Uuid::new_v4()));
+        let (w, options) = writer(&path).await;
+        let committed = Arc::new(std::sync::Mutex::new(Vec::new()));
+        for round in 0..40_i64 {
+            let mut tasks = Vec::new();
+            for i in 0..16_i64 {
+                let (w, committed) = (w.clone(), committed.clone());
+                let k = round * 16 + i;
+                tasks.push(tokio::spawn(async move {
+                    let mut tx = w.begin().await?;
+                    sqlx::query("INSERT INTO t (k) VALUES (?)")
+                        .bind(k)
+                        .execute(tx.conn()?)
+                        .await?;
+                    tx.commit().await?;
+                    committed.lock().unwrap().push(k);
+                    Ok::<(), sqlx::Error>(())
+                }));
+            }
+            // Cancel some of them wherever they are: waiting, in BEGIN, in a query, in commit.
+            for _ in 0..(round % 7) {
+                tokio::task::yield_now().await;
+            }
+            for (i, t) in tasks.iter().enumerate() {
+                if (i as i64 + round) % 3 == 0 {
+                    t.abort();
+                }
+            }
+            for t in tasks {
+                if let Ok(r) = t.await {
+                    r.unwrap();
+                }
+            }
+        }
+        // The writer still takes writes.
+        let mut tx = w.begin().await.unwrap();
+        sqlx::query("INSERT INTO t (k) VALUES (100000)")
+            .execute(tx.conn().unwrap())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut want = committed.lock().unwrap().clone();
+        want.push(100_000);
+        want.sort_unstable();
+        let got = keys(&options).await;
+        // Acknowledged writes are all there; an aborted request whose commit had begun may
+        // be there too, never anything else.
+        for k in &want {
+            assert!(got.contains(k), "acknowledged {k} lost");
+        }
+        assert!(got.iter().all(|k| *k < 640 || *k == 100_000), "{got:?}");
+        w.close().await;
+        for end in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{end}", path.display()));
+        }
     }
 
     /// Concurrent requests share commits; each one's change is on disk when it returns, a
