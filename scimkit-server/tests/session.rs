@@ -267,7 +267,11 @@ async fn provisioning_session() {
 
         // userName is unique, ignoring case; a missing or malformed body is refused.
         let dup = s.post("/Users", user("ALICE@example.com", "ext-c")).await;
-        dup.error(409, Some("uniqueness"));
+        let body = dup.error(409, Some("uniqueness"));
+        assert!(
+            body["detail"].as_str().unwrap().contains("`userName`"),
+            "the 409 names the attribute: {body}"
+        );
         s.post("/Users", json!({"schemas": [USER]}))
             .await
             .error(400, Some("invalidValue"));

@@ -12,7 +12,7 @@ use scimkit::sql::{IndexRow, UniqueKey, index_rows, unique_keys};
 use scimkit::{SchemaRegistry, ScimError};
 use serde_json::Value;
 
-use super::db::{Db, Param, Tx, failure, is_unique_violation, tuples};
+use super::db::{Db, Param, Tx, failure, tuples};
 
 /// Index rows per multi-row `INSERT` (12 values each).
 const CHUNK: usize = 400;
@@ -148,36 +148,31 @@ async fn insert_rows<'a>(
 }
 
 /// Claims `claims` for the resource, or answers 409 naming the attribute already held.
+///
+/// One statement: the claims already held (by another resource, or by a concurrent writer
+/// whose transaction committed first) are skipped by `ON CONFLICT DO NOTHING`, and the ones
+/// not returned name the attribute. The caller's transaction is then rolled back, claims
+/// and all.
 async fn claim(
     db: &Db,
     tx: &mut Tx,
     (tenant, rtype, id): (&str, &str, &str),
     claims: &[&UniqueKey],
 ) -> Result<(), ScimError> {
-    // Looked up first to name the attribute in the 409; the primary key still decides
-    // between concurrent writers.
-    for c in claims {
-        let held = tx
-            .rows(&db.stmt(
-                "SELECT id FROM scim_unique WHERE tenant = $1 AND scope = $2 AND attr = $3 \
-                 AND key = $4",
-                claim_key(tenant, c),
-            ))
-            .await
-            .map_err(|e| failure(&e))?;
-        if !held.is_empty() {
-            return Err(taken(&c.name));
-        }
-    }
+    let mut claims: Vec<&UniqueKey> = claims.to_vec();
+    // A statement that meets one key twice would skip the second as if another held it.
+    let mut seen = HashSet::new();
+    claims.retain(|c| seen.insert((&c.scope, &c.attr, &c.key)));
     if claims.is_empty() {
         return Ok(());
     }
     let sql = format!(
-        "INSERT INTO scim_unique (tenant, scope, attr, key, rtype, id) VALUES {}",
+        "INSERT INTO scim_unique (tenant, scope, attr, key, rtype, id) VALUES {} \
+         ON CONFLICT DO NOTHING RETURNING scope, attr, key",
         tuples(claims.len(), 6, 1)
     );
     let mut params = Vec::with_capacity(claims.len() * 6);
-    for c in claims {
+    for c in &claims {
         params.extend([
             Param::from(tenant),
             Param::from(&c.scope),
@@ -187,16 +182,29 @@ async fn claim(
             Param::from(id),
         ]);
     }
-    tx.execute(&db.stmt(&sql, params)).await.map_err(|e| {
-        if is_unique_violation(&e) {
-            // A concurrent writer claimed it between the lookup and the insert.
-            let names: Vec<&str> = claims.iter().map(|c| c.name.as_str()).collect();
-            taken(&names.join("` or `"))
-        } else {
-            failure(&e)
-        }
-    })?;
-    Ok(())
+    let made = tx
+        .rows(&db.stmt(&sql, params))
+        .await
+        .map_err(|e| failure(&e))?;
+    if made.len() == claims.len() {
+        return Ok(());
+    }
+    let made: HashSet<(String, String, String)> = made
+        .iter()
+        .map(|r| {
+            (
+                r.text(0).unwrap_or_default(),
+                r.text(1).unwrap_or_default(),
+                r.text(2).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let held: Vec<&str> = claims
+        .iter()
+        .filter(|c| !made.contains(&(c.scope.clone(), c.attr.clone(), c.key.clone())))
+        .map(|c| c.name.as_str())
+        .collect();
+    Err(taken(&held.join("` or `")))
 }
 
 /// The primary key of a claim, `$1…$4` of the statements above.
