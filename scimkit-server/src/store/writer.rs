@@ -371,6 +371,46 @@ mod tests {
             .collect()
     }
 
+    /// A commit that fails (here a deferred foreign key, checked only at COMMIT) fails the
+    /// requests it held, keeps none of their changes, and leaves the writer working.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_commit_fails_its_requests_and_keeps_nothing() {
+        let path = std::env::temp_dir().join(format!("scimkit-writer-{}.db", uuid::Uuid::new_v4()));
+        let (w, options) = writer(&path).await;
+        let mut tx = w.begin().await.unwrap();
+        tx.conn()
+            .unwrap()
+            .execute(
+                "CREATE TABLE p (k INTEGER PRIMARY KEY); \
+                 CREATE TABLE c (k INTEGER, r INTEGER REFERENCES p (k) DEFERRABLE INITIALLY DEFERRED)",
+            )
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = w.begin().await.unwrap();
+        let conn = tx.conn().unwrap();
+        conn.execute("INSERT INTO t (k) VALUES (7)").await.unwrap();
+        // Accepted by the statement and by the savepoint's release; refused at COMMIT.
+        conn.execute("INSERT INTO c (k, r) VALUES (1, 999)")
+            .await
+            .unwrap();
+        let failed = tx.commit().await.unwrap_err();
+        assert!(failed.to_string().contains("commit failed"), "{failed}");
+        assert_eq!(keys(&options).await, Vec::<i64>::new());
+        let mut tx = w.begin().await.unwrap();
+        tx.conn()
+            .unwrap()
+            .execute("INSERT INTO t (k) VALUES (8)")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(keys(&options).await, vec![8]);
+        w.close().await;
+        for end in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{end}", path.display()));
+        }
+    }
+
     /// Requests cancelled at any point (a client that hung up) leave the writer working: the
     /// ones that returned from commit are on disk, and nothing else is.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
