@@ -159,10 +159,6 @@ async fn claim(
     (tenant, rtype, id): (&str, &str, &str),
     claims: &[&UniqueKey],
 ) -> Result<(), ScimError> {
-    let mut claims: Vec<&UniqueKey> = claims.to_vec();
-    // A statement that meets one key twice would skip the second as if another held it.
-    let mut seen = HashSet::new();
-    claims.retain(|c| seen.insert((&c.scope, &c.attr, &c.key)));
     if claims.is_empty() {
         return Ok(());
     }
@@ -172,7 +168,7 @@ async fn claim(
         tuples(claims.len(), 6, 1)
     );
     let mut params = Vec::with_capacity(claims.len() * 6);
-    for c in &claims {
+    for c in claims {
         params.extend([
             Param::from(tenant),
             Param::from(&c.scope),
@@ -189,19 +185,19 @@ async fn claim(
     if made.len() == claims.len() {
         return Ok(());
     }
-    let made: HashSet<(String, String, String)> = made
+    let made: Vec<[Option<String>; 3]> = made
         .iter()
-        .map(|r| {
-            (
-                r.text(0).unwrap_or_default(),
-                r.text(1).unwrap_or_default(),
-                r.text(2).unwrap_or_default(),
-            )
-        })
+        .map(|r| [r.text(0), r.text(1), r.text(2)])
         .collect();
     let held: Vec<&str> = claims
         .iter()
-        .filter(|c| !made.contains(&(c.scope.clone(), c.attr.clone(), c.key.clone())))
+        .filter(|c| {
+            !made.iter().any(|[scope, attr, key]| {
+                scope.as_deref() == Some(c.scope.as_str())
+                    && attr.as_deref() == Some(c.attr.as_str())
+                    && key.as_deref() == Some(c.key.as_str())
+            })
+        })
         .map(|c| c.name.as_str())
         .collect();
     Err(taken(&held.join("` or `")))

@@ -163,13 +163,7 @@ impl Writer {
         drop(waiting);
         guard.settle().await;
         if guard.batch.is_none() {
-            if let Err(e) = guard.conn.execute("BEGIN IMMEDIATE").await {
-                // With no batch, nothing is pending: a transaction the connection still
-                // holds is no one's, so it is ended and the BEGIN tried once more.
-                tracing::warn!(error = %e, "BEGIN on the writer failed; retrying once");
-                let _ = guard.conn.execute("ROLLBACK").await;
-                guard.conn.execute("BEGIN IMMEDIATE").await?;
-            }
+            guard.conn.execute("BEGIN IMMEDIATE").await?;
             guard.batch = Some(Arc::new(Batch::default()));
         }
         if let Err(e) = guard.conn.execute(SAVEPOINT).await {
@@ -344,9 +338,22 @@ mod tests {
 
     use super::*;
 
-    async fn writer(path: &std::path::Path) -> (Writer, SqliteConnectOptions) {
+    /// A database file in the temporary directory, removed (with its WAL) when dropped.
+    struct Scratch(std::path::PathBuf);
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            for end in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{end}", self.0.display()));
+            }
+        }
+    }
+
+    /// A writer on a new database holding one table `t (k)`.
+    async fn writer() -> (Writer, SqliteConnectOptions, Scratch) {
+        let path = std::env::temp_dir().join(format!("scimkit-writer-{}.db", uuid::Uuid::new_v4()));
         let options = SqliteConnectOptions::new()
-            .filename(path)
+            .filename(&path)
             .create_if_missing(true)
             .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
         let w = Writer::open(&options).await.unwrap();
@@ -357,7 +364,7 @@ mod tests {
             .await
             .unwrap();
         tx.commit().await.unwrap();
-        (w, options)
+        (w, options, Scratch(path))
     }
 
     async fn keys(options: &SqliteConnectOptions) -> Vec<i64> {
@@ -375,8 +382,7 @@ mod tests {
     /// requests it held, keeps none of their changes, and leaves the writer working.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_failed_commit_fails_its_requests_and_keeps_nothing() {
-        let path = std::env::temp_dir().join(format!("scimkit-writer-{}.db", uuid::Uuid::new_v4()));
-        let (w, options) = writer(&path).await;
+        let (w, options, _scratch) = writer().await;
         let mut tx = w.begin().await.unwrap();
         tx.conn()
             .unwrap()
@@ -406,17 +412,13 @@ mod tests {
         tx.commit().await.unwrap();
         assert_eq!(keys(&options).await, vec![8]);
         w.close().await;
-        for end in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{end}", path.display()));
-        }
     }
 
     /// Requests cancelled at any point (a client that hung up) leave the writer working: the
     /// ones that returned from commit are on disk, and nothing else is.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn cancelled_requests_never_wedge_the_writer() {
-        let path = std::env::temp_dir().join(format!("scimkit-writer-{}.db", uuid::Uuid::new_v4()));
-        let (w, options) = writer(&path).await;
+        let (w, options, _scratch) = writer().await;
         let committed = Arc::new(std::sync::Mutex::new(Vec::new()));
         for round in 0..40_i64 {
             let mut tasks = Vec::new();
@@ -467,17 +469,13 @@ mod tests {
         }
         assert!(got.iter().all(|k| *k < 640 || *k == 100_000), "{got:?}");
         w.close().await;
-        for end in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{end}", path.display()));
-        }
     }
 
     /// Concurrent requests share commits; each one's change is on disk when it returns, a
     /// failed one leaves the others', and a dropped one leaves nothing.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_writers_commit_together_and_fail_alone() {
-        let path = std::env::temp_dir().join(format!("scimkit-writer-{}.db", uuid::Uuid::new_v4()));
-        let (w, options) = writer(&path).await;
+        let (w, options, _scratch) = writer().await;
         let mut tasks = Vec::new();
         for k in 0..64_i64 {
             let w = w.clone();
@@ -517,8 +515,5 @@ mod tests {
         assert_eq!(keys(&options).await, committed);
         assert!(refused > 0, "k and k + 48 collide for some k");
         w.close().await;
-        for end in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{end}", path.display()));
-        }
     }
 }
