@@ -261,6 +261,13 @@ impl Filter {
             root: bind(Eval::Element(parent), self)?,
         })
     }
+
+    /// Reports the error [`bind`](Self::bind) would, without building the bound filter: for a
+    /// caller that walks the filter itself (the SQL translator).
+    #[cfg(feature = "sql")]
+    pub(crate) fn check(&self, schemas: &SchemaRegistry) -> Result<(), ScimError> {
+        check(Eval::Resource(schemas), self)
+    }
 }
 
 impl BoundFilter<'_> {
@@ -309,6 +316,28 @@ fn bind<'a>(at: Eval<'a>, f: &'a Filter) -> Result<Node<'a>, ScimError> {
             }
         }
     })
+}
+
+/// What [`bind`] checks, in its order, with nothing built.
+#[cfg(feature = "sql")]
+fn check(at: Eval<'_>, f: &Filter) -> Result<(), ScimError> {
+    match f {
+        Filter::And(..) | Filter::Or(..) => {
+            chain_operands(f, matches!(f, Filter::And(..)), |operand| {
+                check(at, operand)
+            })
+        }
+        Filter::Not(inner) => check(at, inner),
+        Filter::Present(path) => at.site(path, false).map(drop),
+        Filter::Compare(path, op, comp) if is_null_test(*op, comp) => {
+            at.site(path, false).map(drop)
+        }
+        Filter::Compare(path, op, comp) => {
+            let site = at.site(path, true)?;
+            How::new(path, site.leaf, *op, comp).map(drop)
+        }
+        Filter::ValuePath(path, inner) => check(Eval::Element(at.site(path, false)?.attr), inner),
+    }
 }
 
 impl Node<'_> {

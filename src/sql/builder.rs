@@ -5,7 +5,7 @@ use std::fmt;
 
 use super::{Dialect, SqlValue};
 
-/// Above this many parameters, equal texts are found through a map rather than a scan.
+/// Above this many names, an equal one is found through a map rather than a scan.
 const SCAN_LIMIT: usize = 24;
 
 /// The placeholder of parameter `n` (1-based): `?n` on SQLite, `$n` on PostgreSQL. A value, so
@@ -17,7 +17,7 @@ pub(super) struct Ph {
 }
 
 impl Ph {
-    fn write_to(self, out: &mut String) {
+    pub(super) fn write_to(self, out: &mut String) {
         out.push(match self.dialect {
             Dialect::Sqlite => '?',
             Dialect::Postgres => '$',
@@ -50,14 +50,18 @@ impl fmt::Display for Ph {
 }
 
 /// A statement being written: text, and the values its placeholders stand for. The tenant and
-/// the resource type are always parameters 1 and 2; equal text parameters are bound once.
+/// the resource type are always parameters 1 and 2; equal names (paths, the tenant, a
+/// resource type) are bound once, values as they come.
 #[derive(Debug)]
 pub(super) struct Sql {
     dialect: Dialect,
     text: String,
     params: Vec<SqlValue>,
-    /// Built once the parameters outgrow a scan.
-    texts: Option<HashMap<String, usize>>,
+    /// The parameters holding names ([`text`](Self::text)), scanned for an equal one: a
+    /// statement names few paths, and values (most of the parameters) are never looked up.
+    names: Vec<usize>,
+    /// Built once the names outgrow a scan.
+    map: Option<HashMap<String, usize>>,
 }
 
 impl Sql {
@@ -66,7 +70,8 @@ impl Sql {
             dialect,
             text: String::with_capacity(512),
             params: Vec::with_capacity(8),
-            texts: None,
+            names: Vec::with_capacity(4),
+            map: None,
         };
         sql.text(tenant);
         sql.text(resource_type);
@@ -107,51 +112,44 @@ impl Sql {
         self.placeholder(self.params.len())
     }
 
-    /// Binds a text value (once per distinct text) and returns its placeholder.
+    /// Binds a value from the request (a text, as it comes) and returns its placeholder.
+    pub(super) fn value(&mut self, s: String) -> Ph {
+        self.bind(SqlValue::Text(s))
+    }
+
+    /// Binds a name (an index path, the tenant, a resource type) once per distinct text and
+    /// returns its placeholder.
     pub(super) fn text(&mut self, s: &str) -> Ph {
-        match self.bound(s) {
-            Some(n) => self.placeholder(n),
-            None => self.bind_new_text(s.to_owned()),
+        if let Some(n) = self.bound(s) {
+            return self.placeholder(n);
         }
+        let ph = self.bind(SqlValue::Text(s.to_owned()));
+        self.names.push(ph.n);
+        if let Some(map) = &mut self.map {
+            map.insert(s.to_owned(), ph.n);
+        }
+        ph
     }
 
-    /// [`text`](Self::text) for a value already owned.
-    pub(super) fn text_owned(&mut self, s: String) -> Ph {
-        match self.bound(&s) {
-            Some(n) => self.placeholder(n),
-            None => self.bind_new_text(s),
-        }
-    }
-
-    /// The parameter already holding text `s`.
+    /// The parameter already holding name `s`.
     fn bound(&mut self, s: &str) -> Option<usize> {
-        if self.texts.is_none() && self.params.len() > SCAN_LIMIT {
-            let map = self.params.iter().enumerate().filter_map(|(i, p)| match p {
-                SqlValue::Text(t) => Some((t.clone(), i + 1)),
-                _ => None,
-            });
-            // The first binding of a text wins, as in the scan.
-            let mut texts = HashMap::new();
-            for (t, n) in map {
-                texts.entry(t).or_insert(n);
+        if self.map.is_none() && self.names.len() > SCAN_LIMIT {
+            let mut map = HashMap::with_capacity(self.names.len() * 2);
+            for &n in &self.names {
+                if let SqlValue::Text(t) = &self.params[n - 1] {
+                    map.entry(t.clone()).or_insert(n);
+                }
             }
-            self.texts = Some(texts);
+            self.map = Some(map);
         }
-        match &self.texts {
+        match &self.map {
             Some(map) => map.get(s).copied(),
             None => self
-                .params
+                .names
                 .iter()
-                .position(|p| matches!(p, SqlValue::Text(t) if t == s))
-                .map(|i| i + 1),
+                .copied()
+                .find(|&n| matches!(&self.params[n - 1], SqlValue::Text(t) if t == s)),
         }
-    }
-
-    fn bind_new_text(&mut self, s: String) -> Ph {
-        if let Some(map) = &mut self.texts {
-            map.insert(s.clone(), self.params.len() + 1);
-        }
-        self.bind(SqlValue::Text(s))
     }
 
     /// The length of the text written so far (to split a statement later).

@@ -78,6 +78,14 @@ pub(crate) fn path_key(member: Option<&str>, parts: &[&str], tag: Tag) -> String
 /// [`path_key`], written into `out` (cleared first), so a caller can reuse one buffer.
 pub(crate) fn path_key_into(out: &mut String, member: Option<&str>, parts: &[&str], tag: Tag) {
     fn push(out: &mut String, s: &str) {
+        const ESCAPED: [u8; 6] = *b"%.|[{^";
+        if !s.bytes().any(|b| ESCAPED.contains(&b)) {
+            // The common case: nothing to escape, so lower-case in place.
+            let start = out.len();
+            out.push_str(s);
+            out[start..].make_ascii_lowercase();
+            return;
+        }
         for c in s.chars() {
             match c {
                 '%' | '.' | '|' | '[' | '{' | '^' => {

@@ -66,7 +66,7 @@ impl Side {
                 // The group's `displayName`, from its own index rows.
                 let (g, p) = (
                     sql.text("Group"),
-                    sql.text_owned(path_key(None, &["displayName"], Tag::Values)),
+                    sql.text(&path_key(None, &["displayName"], Tag::Values)),
                 );
                 return format!(
                     "SELECT {id} AS id, {elem} AS elem, d.kind, d.fold, d.exact, d.num, \

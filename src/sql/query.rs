@@ -1,7 +1,7 @@
 //! A list request (filter, sortBy, sortOrder, startIndex, count) as a page query and a count
 //! query over the same predicate.
 
-use std::fmt::Write as _;
+use std::borrow::Cow;
 
 use crate::error::ScimError;
 use crate::filter::Filter;
@@ -86,7 +86,7 @@ impl<'a> ListRequest<'a> {
 
     fn translate(&self, schemas: &SchemaRegistry, dialect: Dialect) -> Result<ListSql, ScimError> {
         if let Some(f) = self.filter {
-            f.bind(schemas)?;
+            f.check(schemas)?;
         }
         let sort = self
             .sort_by
@@ -134,7 +134,7 @@ impl<'a> ListRequest<'a> {
         };
         let (join, order) = match &sort {
             Some(s) => s.order_by(&mut sql, self.sort_order),
-            None => (String::new(), "r.id".to_owned()),
+            None => (String::new(), Cow::Borrowed("r.id")),
         };
         let start = i64::try_from(self.page.start_index() - 1).unwrap_or(i64::MAX);
         let limit = self
@@ -153,15 +153,34 @@ impl<'a> ListRequest<'a> {
             None => None,
         };
         let (text, params) = sql.finish();
+        // Plain pushes: `write!` costs more than the rest of a short statement.
         let window = |out: &mut String| {
             match (limit, dialect) {
                 (Some(c), _) => {
-                    let _ = write!(out, " LIMIT {c}");
+                    out.push_str(" LIMIT ");
+                    c.write_to(out);
                 }
                 (None, Dialect::Sqlite) => out.push_str(" LIMIT -1"),
                 (None, Dialect::Postgres) => {}
             }
-            let _ = write!(out, " OFFSET {offset}");
+            out.push_str(" OFFSET ");
+            offset.write_to(out);
+        };
+        let tail = |out: &mut String| {
+            if let Some(a) = after {
+                out.push_str(" AND r.id > ");
+                a.write_to(out);
+            }
+            out.push_str(" ORDER BY ");
+            out.push_str(&order);
+            window(out);
+        };
+        let of_ids = |out: &mut String| {
+            out.push_str(" WHERE r.tenant = ");
+            t.write_to(out);
+            out.push_str(" AND r.rtype = ");
+            rt.write_to(out);
+            out.push_str(" AND r.id IN (");
         };
         let mut select = String::with_capacity(end + join.len() + order.len() + 120);
         select.push_str("SELECT r.id, r.resource ");
@@ -169,27 +188,18 @@ impl<'a> ListRequest<'a> {
         select.push_str(&join);
         if !ids {
             select.push_str(&text[..end]);
-            if let Some(a) = after {
-                let _ = write!(select, " AND r.id > {a}");
-            }
-            let _ = write!(select, " ORDER BY {order}");
-            window(&mut select);
+            tail(&mut select);
         } else if sort.is_none() && after.is_none() {
             // In id order: the window is cut from the ids, so only the page's resources
             // are read.
-            let _ = write!(
-                select,
-                " WHERE r.tenant = {t} AND r.rtype = {rt} AND r.id IN ("
-            );
+            of_ids(&mut select);
             if dialect == Dialect::Postgres && first_arm.is_some_and(|a| a.rank == SCAN_RANK) {
                 // The first arm reads every value of a path (`co`, `ew`): PostgreSQL, which
                 // cannot estimate how many match, would rather walk all index rows in id
                 // order hoping to stop after a page; a materialized set keeps it to that path.
-                let _ = write!(
-                    select,
-                    "WITH s AS MATERIALIZED ({}) SELECT s.id FROM s ORDER BY 1",
-                    &text[..end]
-                );
+                select.push_str("WITH s AS MATERIALIZED (");
+                select.push_str(&text[..end]);
+                select.push_str(") SELECT s.id FROM s ORDER BY 1");
             } else {
                 select.push_str(&text[..end]);
                 if first_arm.is_some_and(|a| !a.ordered) {
@@ -199,16 +209,10 @@ impl<'a> ListRequest<'a> {
             window(&mut select);
             select.push_str(") ORDER BY r.id");
         } else {
-            let _ = write!(
-                select,
-                " WHERE r.tenant = {t} AND r.rtype = {rt} AND r.id IN ({})",
-                &text[..end]
-            );
-            if let Some(a) = after {
-                let _ = write!(select, " AND r.id > {a}");
-            }
-            let _ = write!(select, " ORDER BY {order}");
-            window(&mut select);
+            of_ids(&mut select);
+            select.push_str(&text[..end]);
+            select.push(')');
+            tail(&mut select);
         }
         Ok(ListSql {
             select: SqlQuery {
@@ -279,7 +283,7 @@ impl SortTarget {
 
     /// The join to the resource's sort row, and the ORDER BY list: `SortBy`'s order of kinds
     /// (booleans, numbers, dateTimes, strings, then missing), each by its key, then the id.
-    fn order_by(&self, sql: &mut Sql, order: SortOrder) -> (String, String) {
+    fn order_by(&self, sql: &mut Sql, order: SortOrder) -> (String, Cow<'static, str>) {
         let join = match &self.membership {
             // The first element (by id: the order a service lists rows in) and its value.
             Some((side, sub)) => {
@@ -323,7 +327,7 @@ impl SortTarget {
             keys.push_str(&format!(", s.instant {dir}"));
         }
         keys.push_str(&format!(", {text} {dir}, r.id ASC"));
-        (join, keys)
+        (join, Cow::Owned(keys))
     }
 }
 

@@ -714,7 +714,7 @@ impl<'a, 'q> Translator<'a, 'q> {
             }
             (How::Untyped, CompValue::String(c)) => self.text_condition(false, op, c),
             (How::DateTime(t), _) => {
-                let p = self.sql.text_owned(instant_key(t));
+                let p = self.sql.value(instant_key(t));
                 Cond::Cmp("x.instant", sql_op(op), p)
             }
             (How::Bool | How::Untyped, CompValue::Bool(b)) => {
@@ -729,7 +729,7 @@ impl<'a, 'q> Translator<'a, 'q> {
                     .map(i128::from)
                     .or_else(|| n.as_u64().map(i128::from));
                 match int {
-                    Some(i) => Cond::IntOrNum(o, self.sql.text_owned(int_key_of(i)), f),
+                    Some(i) => Cond::IntOrNum(o, self.sql.value(int_key_of(i)), f),
                     None => Cond::Cmp("x.num", o, f),
                 }
             }
@@ -750,12 +750,12 @@ impl<'a, 'q> Translator<'a, 'q> {
             _ => None,
         };
         let p = match key {
-            Cow::Borrowed(k) => self.sql.text(k),
-            Cow::Owned(k) => self.sql.text_owned(k),
+            Cow::Borrowed(k) => self.sql.value(k.to_owned()),
+            Cow::Owned(k) => self.sql.value(k),
         };
         match op {
             CompareOp::Sw => match next {
-                Some(next) => Cond::Range(col, p, self.sql.text_owned(next)),
+                Some(next) => Cond::Range(col, p, self.sql.value(next)),
                 None => Cond::Func(Substring::Starts, col, p),
             },
             CompareOp::Ew => Cond::Func(Substring::Ends, col, p),
