@@ -288,8 +288,11 @@ fn queries(c: &mut Criterion) {
         rows as f64 / n as f64,
         bytes as f64 / n as f64
     );
-    // Past MEMORY_LIMIT users the SQLite database is a file (about 11 KB a user).
-    let sqlite_file = (n > MEMORY_LIMIT)
+    // Past MEMORY_LIMIT users the SQLite database is a file (about 11 KB a user). With
+    // SCIMKIT_BENCH_KEEP set, always, and it (and the PostgreSQL schema) outlive the run, to
+    // read query plans on.
+    let keep = std::env::var_os("SCIMKIT_BENCH_KEEP").is_some();
+    let sqlite_file = (n > MEMORY_LIMIT || keep)
         .then(|| std::env::temp_dir().join(format!("scimkit_bench_{}.db", std::process::id())));
     let mut dbs = Vec::new();
     if measures("sqlite") {
@@ -391,6 +394,12 @@ fn queries(c: &mut Criterion) {
         c.bench_function(&format!("sql/memory/{n}/{id}"), |b| {
             b.iter(|| black_box(q.list(data, &schemas).map(|l| l.total_results).ok()));
         });
+    }
+    if keep {
+        eprintln!(
+            "sql benches: kept {sqlite_file:?} and the PostgreSQL schema (SCIMKIT_BENCH_KEEP)"
+        );
+        return;
     }
     if let Some(path) = sqlite_file {
         dbs.retain(|(label, _)| *label != "sqlite");

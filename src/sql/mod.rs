@@ -108,7 +108,13 @@
 //! `SELECT x.id FROM scim_index x WHERE x.tenant = ?1 AND x.rtype = ?2 AND x.path = ?3 AND
 //! x.fold = ?4`. A valuePath starts from the rows of the comparison its inner `and` requires
 //! that likely selects fewest elements (each such row names one element: `id`, `elem`), and
-//! its inner comparisons probe the rows of that one element.
+//! its inner comparisons probe the rows of that one element. When that start is broad (`eq` on
+//! a canonical value such as `type eq "work"`, a range, `co`, `pr`, or no start at all), a
+//! probe per element would cost one index lookup for each of perhaps every element: wherever
+//! the whole set is read (a count, a union, an operand tested on ids), each inner comparison
+//! instead reads its `(id, elem)` pairs once (`(e.id, e.elem) IN (SELECT x.id, x.elem …)`).
+//! A page keeps the probes in an arm it reads in id order, since it stops at the page's end;
+//! the count is then written apart from the page, with the same values.
 //!
 //! A filter that is an `and` (or a single condition) with operands that hold only where the
 //! resource has an index row (comparisons other than `ne` and `eq null`, `pr`, valuePaths, an

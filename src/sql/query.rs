@@ -12,7 +12,7 @@ use crate::schema::{AttrType, SchemaRegistry};
 use super::builder::Sql;
 use super::keys::{Tag, path_key};
 use super::membership::Side;
-use super::translate::{SCAN_RANK, Translator};
+use super::translate::{IdSet, SCAN_RANK, Translator};
 use super::{Dialect, SqlValue};
 
 /// A statement and the values for its placeholders, in order (`?1…` or `$1…`).
@@ -92,45 +92,40 @@ impl<'a> ListRequest<'a> {
             .sort_by
             .map(|p| SortTarget::new(p, schemas, self.resource_type))
             .transpose()?;
-        let mut sql = Sql::new(dialect, self.tenant, self.resource_type);
+        let (mut sql, first_arm, broad) = self.matches(schemas, dialect, false)?;
         let (t, rt) = (sql.tenant(), sql.rtype());
-        // A filter with an operand only index rows satisfy is answered from the index: its
-        // ids, then the page's resources by primary key.
-        let first_arm = match self.filter {
-            Some(f) => Translator::new(schemas, self.resource_type, &mut sql).ids(f)?,
-            None => None,
-        };
         let ids = first_arm.is_some();
-        if !ids {
-            // The text after `FROM scim_resources r`, shared by the count and the page.
-            sql.push(" WHERE r.tenant = ");
-            sql.ph(t);
-            sql.push(" AND r.rtype = ");
-            sql.ph(rt);
-            if let Some(f) = self.filter {
-                sql.push(" AND (");
-                Translator::new(schemas, self.resource_type, &mut sql).predicate(f)?;
-                sql.push(")");
-            }
-        }
         let end = sql.len();
         const FROM: &str = "FROM scim_resources r";
-        let mut count = String::with_capacity(end + 40);
-        match ids {
+        let count_of = |text: &str| {
+            let mut count = String::with_capacity(text.len() + 40);
+            match ids {
+                true => {
+                    count.push_str("SELECT COUNT(*) FROM (");
+                    count.push_str(text);
+                    count.push_str(") c");
+                }
+                false => {
+                    count.push_str("SELECT COUNT(*) ");
+                    count.push_str(FROM);
+                    count.push_str(text);
+                }
+            }
+            count
+        };
+        let count = match broad {
+            // Written again for the count: see `Translator::for_count`.
             true => {
-                count.push_str("SELECT COUNT(*) FROM (");
-                count.push_str(sql.text_from(0));
-                count.push_str(") c");
+                let (text, params) = self.matches(schemas, dialect, true)?.0.finish();
+                SqlQuery {
+                    sql: count_of(&text),
+                    params,
+                }
             }
-            false => {
-                count.push_str("SELECT COUNT(*) ");
-                count.push_str(FROM);
-                count.push_str(sql.text_from(0));
-            }
-        }
-        let count = SqlQuery {
-            sql: count,
-            params: sql.params().to_vec(),
+            false => SqlQuery {
+                sql: count_of(sql.text_from(0)),
+                params: sql.params().to_vec(),
+            },
         };
         let (join, order) = match &sort {
             Some(s) => s.order_by(&mut sql, self.sort_order),
@@ -222,6 +217,52 @@ impl<'a> ListRequest<'a> {
             count,
         })
     }
+}
+
+impl ListRequest<'_> {
+    /// The statement text after `FROM scim_resources r` (or the id set), shared by the count
+    /// and the page: a filter with an operand only index rows satisfy is answered from the
+    /// index (its ids, then the page's resources by primary key). With the first arm, if any,
+    /// and whether a count would be written differently ([`Translator::broad_elements`]).
+    fn matches(
+        &self,
+        schemas: &SchemaRegistry,
+        dialect: Dialect,
+        for_count: bool,
+    ) -> Result<(Sql, Option<IdSet>, bool), ScimError> {
+        let mut sql = Sql::new(dialect, self.tenant, self.resource_type);
+        let Some(f) = self.filter else {
+            push_scope(&mut sql);
+            return Ok((sql, None, false));
+        };
+        let mut tr = Translator::new(schemas, self.resource_type, &mut sql);
+        if for_count {
+            tr = tr.for_count();
+        }
+        let first_arm = tr.ids(f)?;
+        let mut broad = tr.broad_elements;
+        if first_arm.is_none() {
+            push_scope(&mut sql);
+            sql.push(" AND (");
+            let mut tr = Translator::new(schemas, self.resource_type, &mut sql);
+            if for_count {
+                tr = tr.for_count();
+            }
+            tr.predicate(f)?;
+            broad |= tr.broad_elements;
+            sql.push(")");
+        }
+        Ok((sql, first_arm, broad))
+    }
+}
+
+/// ` WHERE` the tenant's resources of the type.
+fn push_scope(sql: &mut Sql) {
+    let (t, rt) = (sql.tenant(), sql.rtype());
+    sql.push(" WHERE r.tenant = ");
+    sql.ph(t);
+    sql.push(" AND r.rtype = ");
+    sql.ph(rt);
 }
 
 /// What `SortBy` orders by, resolved as it resolves it: where the value sits, its type and
@@ -336,6 +377,51 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    fn list_sql(filter: &str, dialect: Dialect) -> ListSql {
+        let f: Filter = filter.parse().unwrap();
+        let mut req = ListRequest::new("t", "User");
+        req.filter = Some(&f);
+        req.to_sql(&SchemaRegistry::default(), dialect).unwrap()
+    }
+
+    const SETS: &str = "(e.id, e.elem) IN (";
+
+    /// A valuePath starting from many elements (`type eq "work"`) probes each element in a
+    /// page, which reads in id order and stops at its end, and reads the other condition's
+    /// elements once in the count, which sees every match; both bind the same values.
+    #[test]
+    fn broad_value_paths_probe_in_pages_and_read_sets_in_counts() {
+        for d in [Dialect::Sqlite, Dialect::Postgres] {
+            let sql = list_sql(r#"emails[type eq "work" and value co "@example.com"]"#, d);
+            assert!(sql.select.sql.contains("EXISTS (") && !sql.select.sql.contains(SETS));
+            assert!(sql.count.sql.contains(SETS) && !sql.count.sql.contains("EXISTS ("));
+            let page_values = &sql.select.params[..sql.count.params.len()];
+            assert_eq!(page_values, &sql.count.params[..]);
+        }
+    }
+
+    /// In a union nothing streams, so a page reads sets too; a selective anchor (`value eq`)
+    /// probes in both.
+    #[test]
+    fn unions_read_sets_and_selective_anchors_probe() {
+        let union = list_sql(
+            r#"emails[type eq "work" and value co "@x"] or ims[type eq "xmpp" and value co "@y"]"#,
+            Dialect::Sqlite,
+        );
+        assert!(union.select.sql.contains(SETS) && union.count.sql.contains(SETS));
+        let selective = list_sql(
+            r#"emails[value eq "b@example.com" and type eq "work"]"#,
+            Dialect::Postgres,
+        );
+        for q in [&selective.select, &selective.count] {
+            assert!(
+                q.sql.contains("EXISTS (") && !q.sql.contains(SETS),
+                "{}",
+                q.sql
+            );
+        }
+    }
 
     proptest! {
         /// Whatever the names and values, they reach the database as parameters: the text

@@ -80,6 +80,18 @@ pub(super) struct Translator<'a, 'q> {
     subject: &'static str,
     /// Write a root comparison's id subquery alone, without `subject IN (…)` around it.
     bare: bool,
+    /// Sites already resolved ([`Self::root_site`]).
+    sites: Vec<(&'a crate::AttrPath, bool, Site<'a>)>,
+    /// Inside a valuePath that starts from many elements: test each element's other
+    /// conditions against their rows' `(id, elem)` set, read once, not by a probe per element.
+    element_sets: bool,
+    /// Writing an arm of [`Self::ids`] that a page reads in id order and stops reading at
+    /// the page's end: its probes then cost the page, not every match, so a page keeps them.
+    stream: bool,
+    /// Written for a count, which reads every match: element sets even in a streamed arm.
+    for_count: bool,
+    /// A streamed arm would read element sets in a count: its text differs from the page's.
+    pub(super) broad_elements: bool,
 }
 
 impl<'a, 'q> Translator<'a, 'q> {
@@ -95,7 +107,18 @@ impl<'a, 'q> Translator<'a, 'q> {
             scratch: String::new(),
             subject: "r.id",
             bare: false,
+            sites: Vec::new(),
+            element_sets: false,
+            stream: false,
+            for_count: false,
+            broad_elements: false,
         }
+    }
+
+    /// This translator, writing for a count ([`for_count`](Self::for_count)).
+    pub(super) fn for_count(mut self) -> Self {
+        self.for_count = true;
+        self
     }
 
     /// Appends the predicate of `f` (already bound, so it type-checks) for the resource `r`.
@@ -161,7 +184,7 @@ impl<'a, 'q> Translator<'a, 'q> {
                         "a valuePath inside a valuePath has no SQL translation",
                     ));
                 };
-                let site = Site::in_resource(self.schemas, path, false)?;
+                let site = self.root_site(path, false)?;
                 let inner_ctx = Ctx::Element {
                     member: site.member(),
                     key: site.name(),
@@ -174,14 +197,18 @@ impl<'a, 'q> Translator<'a, 'q> {
                     self.sql.push(" IN (");
                 }
                 let close = if bare { ")" } else { "))" };
-                if let Some((source, cond, rest)) = self.anchor(inner_ctx, inner)? {
+                if let Some((source, cond, rank, rest)) = self.anchor(inner_ctx, inner)? {
                     // The anchor's own condition holds on its rows: only the rest is checked.
                     self.sql.push("SELECT e.id FROM (");
                     self.rows(&source, cond, "x.id, x.elem", false);
                     self.sql.push(") e");
                     if !rest.is_empty() {
                         self.sql.push(" WHERE (");
-                        self.balanced(inner_ctx, &rest, " AND ")?;
+                        // A selective anchor (an `eq` on a value, a `sw`) yields few
+                        // elements: probe each; otherwise read each condition's rows once.
+                        self.in_elements(rank >= BROAD_RANK, |t| {
+                            t.balanced(inner_ctx, &rest, " AND ")
+                        })?;
                         self.sql.push(")");
                     }
                     if !bare {
@@ -212,7 +239,8 @@ impl<'a, 'q> Translator<'a, 'q> {
                     self.sql.ph(p);
                     self.sql.push(" AND (");
                 }
-                self.node(inner_ctx, inner)?;
+                // Every element is visited: read each condition's rows once.
+                self.in_elements(true, |t| t.node(inner_ctx, inner))?;
                 self.sql.push(close);
                 Ok(())
             }
@@ -258,11 +286,11 @@ impl<'a, 'q> Translator<'a, 'q> {
                     }
                     if i == 0 && !rest.is_empty() {
                         self.sql.push("SELECT q.id FROM (");
-                        self.arm(a)?;
+                        self.streamed_arm(a)?;
                         self.sql.push(") q");
                         self.rest(&rest)?;
                     } else {
-                        self.arm(a)?;
+                        self.streamed_arm(a)?;
                     }
                 }
                 // Ordered, SQLite merges the arms (unordered, it builds a temporary b-tree).
@@ -274,7 +302,7 @@ impl<'a, 'q> Translator<'a, 'q> {
             }
             _ => {
                 self.sql.push("SELECT DISTINCT q.id FROM (");
-                self.arm(first)?;
+                self.streamed_arm(first)?;
                 self.sql.push(") q");
                 if arms.len() > 1 || !rest.is_empty() {
                     self.sql.push(" WHERE ");
@@ -284,7 +312,7 @@ impl<'a, 'q> Translator<'a, 'q> {
                         self.sql.push(" AND ");
                     }
                     self.sql.push("q.id IN (");
-                    self.arm(a)?;
+                    self.streamed_arm(a)?;
                     self.sql.push(")");
                 }
                 if !rest.is_empty() {
@@ -314,6 +342,21 @@ impl<'a, 'q> Translator<'a, 'q> {
         Ok(())
     }
 
+    /// Runs `write` with [`element_sets`](Self::element_sets) as `sets`, unless it writes a
+    /// page's [streamed](Self::stream) arm.
+    fn in_elements(
+        &mut self,
+        sets: bool,
+        write: impl FnOnce(&mut Self) -> Result<(), ScimError>,
+    ) -> Result<(), ScimError> {
+        self.broad_elements |= sets && self.stream;
+        let sets = sets && (self.for_count || !self.stream);
+        let before = std::mem::replace(&mut self.element_sets, sets);
+        let out = write(self);
+        self.element_sets = before;
+        out
+    }
+
     fn with_subject(
         &mut self,
         write: impl FnOnce(&mut Self) -> Result<(), ScimError>,
@@ -329,20 +372,20 @@ impl<'a, 'q> Translator<'a, 'q> {
     /// or an `or` of arms), so its ids are a subquery of `scim_index` alone. Memberships are
     /// not: their rows name members that need not be resources of the type queried. With a
     /// rank: lower ones likely select fewer resources.
-    fn is_arm(&self, f: &'a Filter) -> Result<Option<u8>, ScimError> {
+    fn is_arm(&mut self, f: &'a Filter) -> Result<Option<u8>, ScimError> {
         let own =
             |site: &Site<'a>| Side::of(self.resource_type, site.member(), site.name()).is_none();
         Ok(match f {
             Filter::Compare(path, op, comp) if *op != CompareOp::Ne && !is_null_test(*op, comp) => {
-                let site = Site::in_resource(self.schemas, path, true)?;
+                let site = self.root_site(path, true)?;
                 (own(&site) && !site.value_of_objects()).then(|| rank(*op, comp, site.leaf()))
             }
             Filter::Present(path) => {
-                let site = Site::in_resource(self.schemas, path, false)?;
+                let site = self.root_site(path, false)?;
                 own(&site).then_some(6)
             }
             Filter::ValuePath(path, _) => {
-                let site = Site::in_resource(self.schemas, path, false)?;
+                let site = self.root_site(path, false)?;
                 own(&site).then_some(4)
             }
             Filter::Or(..) => {
@@ -369,6 +412,8 @@ impl<'a, 'q> Translator<'a, 'q> {
     /// Writes the id subquery of an [arm](Self::is_arm).
     fn arm(&mut self, f: &'a Filter) -> Result<(), ScimError> {
         if let Filter::Or(..) = f {
+            // A union is read whole before its ids are ordered: nothing in it streams.
+            let stream = std::mem::replace(&mut self.stream, false);
             self.sql.push("SELECT u.id FROM (");
             for (i, o) in chain(f, false).into_iter().enumerate() {
                 if i > 0 {
@@ -377,11 +422,20 @@ impl<'a, 'q> Translator<'a, 'q> {
                 self.arm(o)?;
             }
             self.sql.push(") u");
+            self.stream = stream;
             return Ok(());
         }
         self.bare = true;
         let out = self.node(Ctx::Root, f);
         self.bare = false;
+        out
+    }
+
+    /// [`arm`](Self::arm), read by the page in id order ([`stream`](Self::stream)).
+    fn streamed_arm(&mut self, f: &'a Filter) -> Result<(), ScimError> {
+        self.stream = true;
+        let out = self.arm(f);
+        self.stream = false;
         out
     }
 
@@ -400,14 +454,32 @@ impl<'a, 'q> Translator<'a, 'q> {
         Ok(())
     }
 
+    /// The site of `path` in the resource, resolved once: [`Self::is_arm`] and the writing of
+    /// the arm both ask (the memo is kept for the first few paths only, so it stays a scan).
+    fn root_site(&mut self, path: &'a crate::AttrPath, cmp: bool) -> Result<Site<'a>, ScimError> {
+        const MEMO: usize = 8;
+        if let Some((.., site)) = self
+            .sites
+            .iter()
+            .find(|(p, c, _)| std::ptr::eq(*p, path) && *c == cmp)
+        {
+            return Ok(*site);
+        }
+        let site = Site::in_resource(self.schemas, path, cmp)?;
+        if self.sites.len() < MEMO {
+            self.sites.push((path, cmp, site));
+        }
+        Ok(site)
+    }
+
     fn site(
-        &self,
+        &mut self,
         ctx: Ctx<'a>,
         path: &'a crate::AttrPath,
         cmp: bool,
     ) -> Result<Site<'a>, ScimError> {
         match ctx {
-            Ctx::Root => Site::in_resource(self.schemas, path, cmp),
+            Ctx::Root => self.root_site(path, cmp),
             Ctx::Element { parent, .. } => Site::in_element(parent, path, cmp),
         }
     }
@@ -525,6 +597,11 @@ impl<'a, 'q> Translator<'a, 'q> {
                 self.sql.push(self.subject);
                 self.sql.push(" IN (");
                 self.rows(source, cond, "x.id", false);
+            }
+            // Index rows are never NULL in `id` or `elem`: `IN` is two-valued here.
+            Ctx::Element { .. } if self.element_sets && matches!(source, Source::Index(_)) => {
+                self.sql.push("(e.id, e.elem) IN (");
+                self.rows(source, cond, "x.id, x.elem", false);
             }
             Ctx::Element { .. } => {
                 self.sql.push("EXISTS (");
@@ -657,14 +734,14 @@ impl<'a, 'q> Translator<'a, 'q> {
 
     /// The rows (`id`, `elem`) of a comparison every element matching a valuePath's inner
     /// filter must satisfy (an operand of its top `and` that holds only where a row does), so
-    /// the database starts from that comparison's index rather than from every element; and
-    /// the other operands.
+    /// the database starts from that comparison's index rather than from every element; its
+    /// [`rank`]; and the other operands.
     #[allow(clippy::type_complexity)]
     fn anchor(
         &mut self,
         ctx: Ctx<'a>,
         inner: &'a Filter,
-    ) -> Result<Option<(Source, Cond, Vec<&'a Filter>)>, ScimError> {
+    ) -> Result<Option<(Source, Cond, u8, Vec<&'a Filter>)>, ScimError> {
         let mut operands = match inner {
             Filter::And(..) => chain(inner, true),
             f => vec![f],
@@ -689,7 +766,7 @@ impl<'a, 'q> Translator<'a, 'q> {
                 best = Some((r, i));
             }
         }
-        let Some((_, i)) = best else {
+        let Some((rank, i)) = best else {
             return Ok(None);
         };
         let (site, cond) = match operands.remove(i) {
@@ -703,7 +780,7 @@ impl<'a, 'q> Translator<'a, 'q> {
             _ => return Ok(None),
         };
         let source = self.source(ctx, &site, &[]);
-        Ok(Some((source, cond, operands)))
+        Ok(Some((source, cond, rank, operands)))
     }
 
     /// The condition on one index row `x` for `value op comp`, as `How` compares.
@@ -782,6 +859,10 @@ pub(super) struct IdSet {
 /// At most this many id sets are combined in one `INTERSECT` or `UNION` (SQLite allows 500
 /// terms in a compound `SELECT`); further arms are tested as predicates.
 const MAX_ARMS: usize = 64;
+
+/// The [`rank`] from which a comparison likely holds for many rows (`eq` on a boolean or a
+/// canonical value, ranges, `co`, `pr`).
+const BROAD_RANK: u8 = 3;
 
 /// The [`rank`] of `co` and `ew`, which read every value of a path.
 pub(super) const SCAN_RANK: u8 = 5;
