@@ -326,9 +326,11 @@ fn queries(c: &mut Criterion) {
         let db = rt.block_on(async {
             let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
             let schema = format!("scimkit_bench_{}", std::process::id());
+            // As scimkit-server runs it: a plan per execution (see `crate::sql`, "PostgreSQL").
             for s in [
                 format!("CREATE SCHEMA {schema}"),
                 format!("SET search_path TO {schema}"),
+                "SET plan_cache_mode = force_custom_plan".to_owned(),
             ] {
                 sqlx::query(&s).execute(&mut c).await.unwrap();
             }

@@ -170,10 +170,15 @@
 //!   users: a filter whose arms are ranges or substrings over most resources (`meta.lastModified
 //!   gt …` matching 90 %, `emails co …`), whose id sets are not in id order and must be sorted
 //!   or hashed; a valuePath whose inner `and` pairs a broad equality with a substring
-//!   (`emails[type eq "work" and value co "@example.com"]`), probed once per element; and
-//!   filters without an arm (`userType ne "Employee" and not (…)`). Page such listings or
-//!   narrow them with a selective comparison. PostgreSQL needs its visibility map set
-//!   (`VACUUM`, or autovacuum after a bulk load) for the index-only scans to stay so.
+//!   (`emails[type eq "work" and value co "@example.com"]`), whose count pairs 100,000
+//!   elements; and filters without an arm (`userType ne "Employee" and not (…)`). Page such
+//!   listings or narrow them with a selective comparison. PostgreSQL needs its visibility map
+//!   set (`VACUUM`, or autovacuum after a bulk load) for the index-only scans to stay so.
+//! - On PostgreSQL, run these statements with `plan_cache_mode = force_custom_plan` (as
+//!   scimkit-server does): a driver that prepares and caches statements otherwise gets, after
+//!   five runs, a generic plan that cannot see which path and value are bound, and the
+//!   selectivity of `path = $3 AND fold = $4` is all that tells a broad comparison from a
+//!   lookup.
 //! - Long `or` chains: the parser's default limit of 1,024 comparisons keeps a statement within
 //!   SQLite's 32,766 parameters and (chains are nested as balanced trees) its expression depth; a
 //!   parser configured for many more comparisons can exceed them. At most 64 arms are
