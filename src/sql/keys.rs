@@ -77,8 +77,9 @@ pub(crate) fn path_key(member: Option<&str>, parts: &[&str], tag: Tag) -> String
 
 /// [`path_key`], written into `out` (cleared first), so a caller can reuse one buffer.
 pub(crate) fn path_key_into(out: &mut String, member: Option<&str>, parts: &[&str], tag: Tag) {
+    /// The characters the key's syntax uses, escaped inside names (all ASCII).
+    const ESCAPED: [u8; 6] = *b"%.|[{^";
     fn push(out: &mut String, s: &str) {
-        const ESCAPED: [u8; 6] = *b"%.|[{^";
         if !s.bytes().any(|b| ESCAPED.contains(&b)) {
             // The common case: nothing to escape, so lower-case in place.
             let start = out.len();
@@ -87,11 +88,11 @@ pub(crate) fn path_key_into(out: &mut String, member: Option<&str>, parts: &[&st
             return;
         }
         for c in s.chars() {
-            match c {
-                '%' | '.' | '|' | '[' | '{' | '^' => {
-                    let _ = write!(out, "%{:02X}", u32::from(c));
+            match u8::try_from(c) {
+                Ok(b) if ESCAPED.contains(&b) => {
+                    let _ = write!(out, "%{b:02X}");
                 }
-                c => out.push(c.to_ascii_lowercase()),
+                _ => out.push(c.to_ascii_lowercase()),
             }
         }
     }

@@ -217,9 +217,7 @@ impl<'a> ListRequest<'a> {
             count,
         })
     }
-}
 
-impl ListRequest<'_> {
     /// The statement text after `FROM scim_resources r` (or the id set), shared by the count
     /// and the page: a filter with an operand only index rows satisfy is answered from the
     /// index (its ids, then the page's resources by primary key). With the first arm, if any,
@@ -235,23 +233,16 @@ impl ListRequest<'_> {
             push_scope(&mut sql);
             return Ok((sql, None, false));
         };
-        let mut tr = Translator::new(schemas, self.resource_type, &mut sql);
-        if for_count {
-            tr = tr.for_count();
-        }
+        let mut tr = Translator::new(schemas, self.resource_type, &mut sql, for_count);
         let first_arm = tr.ids(f)?;
-        let mut broad = tr.broad_elements;
         if first_arm.is_none() {
-            push_scope(&mut sql);
-            sql.push(" AND (");
-            let mut tr = Translator::new(schemas, self.resource_type, &mut sql);
-            if for_count {
-                tr = tr.for_count();
-            }
+            // `ids` wrote nothing: the filter is a predicate on each resource.
+            push_scope(tr.sql);
+            tr.sql.push(" AND (");
             tr.predicate(f)?;
-            broad |= tr.broad_elements;
-            sql.push(")");
+            tr.sql.push(")");
         }
+        let broad = tr.broad_elements;
         Ok((sql, first_arm, broad))
     }
 }
@@ -420,6 +411,31 @@ mod tests {
                 "{}",
                 q.sql
             );
+        }
+    }
+
+    /// The filter is checked before it is translated, in the evaluator's order: with two
+    /// type errors, the first one `bind` reports is the one `to_sql` reports, though the
+    /// translator would write the operands in another order.
+    #[test]
+    fn errors_are_binds_in_its_order() {
+        let schemas = SchemaRegistry::default();
+        for text in [
+            // The translator starts from `userName eq` (the likely most selective arm).
+            r#"active gt true and userName eq 5"#,
+            r#"emails[primary gt true] and externalId eq 5"#,
+        ] {
+            let f: Filter = text.parse().unwrap();
+            let mut req = ListRequest::new("t", "User");
+            req.filter = Some(&f);
+            let expected = f.bind(&schemas).unwrap_err();
+            for d in [Dialect::Sqlite, Dialect::Postgres] {
+                let got = req.to_sql(&schemas, d).unwrap_err();
+                assert_eq!(
+                    (got.status, &got.detail),
+                    (expected.status, &expected.detail)
+                );
+            }
         }
     }
 

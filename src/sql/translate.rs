@@ -2,8 +2,6 @@
 //! that asks the evaluator's own resolution ([`Site`], [`How`]) what each comparison reads and
 //! how it compares, and answers with conditions on the precomputed keys.
 
-use std::borrow::Cow;
-
 use crate::error::ScimError;
 use crate::filter::{CompValue, CompareOp, Filter, How, Site, is_null_test};
 use crate::schema::{Attribute, SchemaRegistry, Uniqueness};
@@ -99,6 +97,7 @@ impl<'a, 'q> Translator<'a, 'q> {
         schemas: &'a SchemaRegistry,
         resource_type: &'a str,
         sql: &'q mut Sql,
+        for_count: bool,
     ) -> Self {
         Self {
             schemas,
@@ -110,15 +109,9 @@ impl<'a, 'q> Translator<'a, 'q> {
             sites: Vec::new(),
             element_sets: false,
             stream: false,
-            for_count: false,
+            for_count,
             broad_elements: false,
         }
-    }
-
-    /// This translator, writing for a count ([`for_count`](Self::for_count)).
-    pub(super) fn for_count(mut self) -> Self {
-        self.for_count = true;
-        self
     }
 
     /// Appends the predicate of `f` (already bound, so it type-checks) for the resource `r`.
@@ -816,8 +809,8 @@ impl<'a, 'q> Translator<'a, 'q> {
 
     fn text_condition(&mut self, case_exact: bool, op: CompareOp, c: &str) -> Cond {
         let (col, key) = match case_exact {
-            true => ("x.exact", Cow::Borrowed(c)),
-            false => ("x.fold", Cow::Owned(fold(c))),
+            true => ("x.exact", c.to_owned()),
+            false => ("x.fold", fold(c)),
         };
         if key.is_empty() && matches!(op, CompareOp::Co | CompareOp::Sw | CompareOp::Ew) {
             return Cond::NotNull(col);
@@ -826,10 +819,7 @@ impl<'a, 'q> Translator<'a, 'q> {
             CompareOp::Sw => prefix_successor(&key),
             _ => None,
         };
-        let p = match key {
-            Cow::Borrowed(k) => self.sql.value(k.to_owned()),
-            Cow::Owned(k) => self.sql.value(k),
-        };
+        let p = self.sql.value(key);
         match op {
             CompareOp::Sw => match next {
                 Some(next) => Cond::Range(col, p, self.sql.value(next)),
