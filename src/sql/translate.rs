@@ -79,7 +79,7 @@ pub(super) struct Translator<'a, 'q> {
     /// Write a root comparison's id subquery alone, without `subject IN (…)` around it.
     bare: bool,
     /// Sites already resolved ([`Self::root_site`]).
-    sites: Vec<(&'a crate::AttrPath, bool, Site<'a>)>,
+    sites: [Option<(&'a crate::AttrPath, bool, Site<'a>)>; MEMO],
     /// Inside a valuePath that starts from many elements: test each element's other
     /// conditions against their rows' `(id, elem)` set, read once, not by a probe per element.
     element_sets: bool,
@@ -106,7 +106,7 @@ impl<'a, 'q> Translator<'a, 'q> {
             scratch: String::new(),
             subject: "r.id",
             bare: false,
-            sites: Vec::new(),
+            sites: [None; MEMO],
             element_sets: false,
             stream: false,
             for_count,
@@ -450,17 +450,20 @@ impl<'a, 'q> Translator<'a, 'q> {
     /// The site of `path` in the resource, resolved once: [`Self::is_arm`] and the writing of
     /// the arm both ask (the memo is kept for the first few paths only, so it stays a scan).
     fn root_site(&mut self, path: &'a crate::AttrPath, cmp: bool) -> Result<Site<'a>, ScimError> {
-        const MEMO: usize = 8;
-        if let Some((.., site)) = self
-            .sites
-            .iter()
-            .find(|(p, c, _)| std::ptr::eq(*p, path) && *c == cmp)
-        {
-            return Ok(*site);
+        let mut free = None;
+        for slot in &mut self.sites {
+            match slot {
+                Some((p, c, site)) if std::ptr::eq(*p, path) && *c == cmp => return Ok(*site),
+                Some(_) => {}
+                None => {
+                    free = Some(slot);
+                    break;
+                }
+            }
         }
         let site = Site::in_resource(self.schemas, path, cmp)?;
-        if self.sites.len() < MEMO {
-            self.sites.push((path, cmp, site));
+        if let Some(slot) = free {
+            *slot = Some((path, cmp, site));
         }
         Ok(site)
     }
@@ -849,6 +852,10 @@ pub(super) struct IdSet {
 /// At most this many id sets are combined in one `INTERSECT` or `UNION` (SQLite allows 500
 /// terms in a compound `SELECT`); further arms are tested as predicates.
 const MAX_ARMS: usize = 64;
+
+/// How many resolved sites a translator keeps ([`Translator::root_site`]): in place, so the
+/// memo costs no allocation.
+const MEMO: usize = 8;
 
 /// The [`rank`] from which a comparison likely holds for many rows (`eq` on a boolean or a
 /// canonical value, ranges, `co`, `pr`).
